@@ -1,0 +1,119 @@
+"""Command line: parses arguments, runs a command, turns errors into one Turkish line
+and a non-zero exit code. Heavy imports happen inside the commands, so ``--help`` is quick."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from .errors import ReportgenError
+
+DEFAULT_CONFIG = Path("config.yaml")
+STAGES = {
+    "load": "Veri dosyaları açılıyor",
+    "validate": "Veriler doğrulanıyor",
+    "aggregate": "Veriler toplanıyor",
+    "compute": "Sıralamalar ve tablolar hesaplanıyor",
+    "charts": "Grafikler çiziliyor",
+    "render": "HTML oluşturuluyor",
+    "pdf": "PDF oluşturuluyor",
+    "tables": "Tablolar yazılıyor",
+    "publish": "Dosyalar yerine taşınıyor",
+}
+
+
+def _console(quiet: bool):
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=quiet, highlight=False)
+
+
+def _fail(error: ReportgenError) -> None:
+    click.echo(f"Hata: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(context_settings=CONTEXT, help="Faaliyet illerine göre ihracat bülteni (PDF, HTML, tablolar).")
+@click.version_option(package_name="reportgen", message="%(prog)s %(version)s")
+def main() -> None:
+    pass
+
+
+@main.command(help="Bülteni veriden oluşturur: HTML, PDF, grafikler, XLSX ve CSV tablolar.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ayar dosyası (varsayılan: bulunduğunuz klasördeki config.yaml).")
+@click.option("--data", multiple=True, metavar="DOSYA",
+              help="Veri dosyası ya da kalıbı (CSV, XLSX, Parquet); birden çok verilebilir. "
+                   "Verilirse config.yaml'daki 'data' yerine kullanılır.")
+@click.option("--period", help="Dönem, ör. 2023 (yıllık bülten).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Çıktı klasörü (varsayılan: output/<dönem>/).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer.")
+@click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz.")
+def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
+          out: Optional[Path], templates: Optional[Path], quiet: bool) -> None:
+    from .build import build as run_build
+    from .config import load_config
+
+    console = _console(quiet)
+    try:
+        config = load_config(_config_file(config_path), {"period": period})
+        with console.status("") as status:
+            def progress(stage: str) -> None:
+                status.update(STAGES[stage] + " …")
+                if not console.is_terminal:
+                    console.print(STAGES[stage] + " …")
+
+            result = run_build(config, data=list(data) or None, out=out, templates=templates,
+                               progress=progress)
+    except ReportgenError as error:
+        _fail(error)
+    _summary(console, result)
+
+
+def _config_file(path: Optional[Path]) -> Optional[Path]:
+    """An explicit --config must exist; otherwise ./config.yaml is used when present."""
+    if path is not None:
+        return path
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def _summary(console, result) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{result.period.slug} bülteni hazır: {result.target}", title_justify="left",
+                  show_edge=False, box=None)
+    table.add_column("Dosya")
+    table.add_column("Boyut", justify="right")
+    for path in result.files:
+        size = path.stat().st_size
+        table.add_row(path.name, f"{size / 1024:,.0f} KB".replace(",", "."))
+    console.print(table)
+    console.print(f"{result.rows:,} kayıt okundu, {len(result.files)} dosya yazıldı.".replace(",", "."))
+
+
+@main.command("sample-data", help="Örnek veri setini yazar (2022-2023, aylık, 81 il); "
+                                  "toplamları yayımlanmış 2023 bülteninin rakamlarını verir.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("data/ornek"),
+              show_default=True, help="Örnek verinin yazılacağı klasör.")
+@click.option("--format", "file_format", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True, help="Dosya biçimi.")
+@click.option("-q", "--quiet", is_flag=True, help="Özet yazdırılmaz.")
+def sample_data(out: Path, file_format: str, quiet: bool) -> None:
+    from .sample import write_sample
+
+    console = _console(quiet)
+    with console.status("Örnek veri üretiliyor …"):
+        path, rows = write_sample(out, file_format)
+    console.print(f"{rows:,} kayıt yazıldı: {path}".replace(",", "."))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Turkish number, money, percent, case and ordinal formatting.
+
+Every function here is pure and is registered as a Jinja filter (see ``FILTERS``), so
+editors format figures in templates and Python holds no bulletin wording. Rounding is
+always half up on the exact value (Babel alone would round half to even).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from typing import Union
+
+from babel.dates import get_month_names
+from babel.numbers import format_decimal
+
+Number = Union[Decimal, int, float]
+
+LOCALE = "tr_TR"
+MILLION = Decimal(1_000_000)
+_UPPER = str.maketrans({"i": "İ", "ı": "I"})
+_LOWER = str.maketrans({"İ": "i", "I": "ı"})
+
+
+def to_decimal(value: Number) -> Decimal:
+    """Floats go through ``repr`` so 0.15 stays 0.15 and does not become 0.1499…"""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def round_half_up(value: Number, places: int = 0) -> Decimal:
+    exponent = Decimal(1).scaleb(-places)
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return to_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def number(value: Number, places: int = 0) -> str:
+    """``55229`` → ``55.229``; ``21.73, 1`` → ``21,7``; ``-4.94, 1`` → ``-4,9``."""
+    rounded = round_half_up(value, places)
+    if rounded == 0:
+        rounded = abs(rounded)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def millions(value: Number, places: int = 0) -> str:
+    """Dollars shown in million dollars: ``55_229_400_000`` → ``55.229``."""
+    return number(to_decimal(value) / MILLION, places)
+
+
+def percent(value: Number, places: int = 1) -> str:
+    """Turkish puts the sign first: ``7.46`` → ``%7,5``."""
+    return "%" + number(value, places)
+
+
+def change_words(value: Number, places: int = 1) -> str:
+    """``7.46`` → ``%7,5 artış``; ``-4.9`` → ``%4,9 azalış``; a change that rounds to
+    zero is ``%0,0 değişim``, since neither word would be true of it."""
+    rounded = round_half_up(value, places)
+    if rounded == 0:
+        return percent(0, places) + " değişim"
+    word = "artış" if rounded > 0 else "azalış"
+    return percent(abs(rounded), places) + " " + word
+
+
+def usd_words(value: Number) -> str:
+    """Dollars in words, rounded to the million: ``59 milyar 381 milyon dolar``,
+    ``4 milyar 5 milyon dolar``, ``3 milyar dolar``, ``934 milyon dolar``.
+
+    Amounts under half a million are written in thousands (``512 bin dolar``) and
+    under five hundred dollars in dollars, so that no amount reads as zero millions.
+    """
+    amount = to_decimal(value)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    in_millions = int(round_half_up(amount / MILLION))
+    if in_millions == 0:
+        in_thousands = int(round_half_up(amount / 1000))
+        if in_thousands == 0:
+            return f"{sign}{number(amount)} dolar"
+        return f"{sign}{number(in_thousands)} bin dolar"
+    billions, rest = divmod(in_millions, 1000)
+    parts = []
+    if billions:
+        parts.append(f"{number(billions)} milyar")
+    if rest:
+        parts.append(f"{rest} milyon")
+    return sign + " ".join(parts) + " dolar"
+
+
+_ONES = ["", "bir", "iki", "üç", "dört", "beş", "altı", "yedi", "sekiz", "dokuz"]
+_TENS = ["", "on", "yirmi", "otuz", "kırk", "elli", "altmış", "yetmiş", "seksen", "doksan"]
+_ORDINAL_OF_LAST_WORD = {
+    "bir": "birinci", "iki": "ikinci", "üç": "üçüncü", "dört": "dördüncü",
+    "beş": "beşinci", "altı": "altıncı", "yedi": "yedinci", "sekiz": "sekizinci",
+    "dokuz": "dokuzuncu", "on": "onuncu", "yirmi": "yirminci", "otuz": "otuzuncu",
+    "kırk": "kırkıncı", "elli": "ellinci", "altmış": "altmışıncı", "yetmiş": "yetmişinci",
+    "seksen": "sekseninci", "doksan": "doksanıncı", "yüz": "yüzüncü",
+}
+
+
+def cardinal_words(n: int) -> str:
+    """Whole numbers 1–999 in words: ``81`` → ``seksen bir``."""
+    if not 1 <= n <= 999:
+        raise ValueError(f"cardinal_words handles 1–999, got {n}")
+    hundreds, rest = divmod(n, 100)
+    words = []
+    if hundreds:
+        words += ([] if hundreds == 1 else [_ONES[hundreds]]) + ["yüz"]
+    words += [w for w in (_TENS[rest // 10], _ONES[rest % 10]) if w]
+    return " ".join(words)
+
+
+def ordinal(n: int) -> str:
+    """``1`` → ``birinci``; ``3`` → ``üçüncü``; ``11`` → ``on birinci``."""
+    words = cardinal_words(int(n)).split(" ")
+    return " ".join(words[:-1] + [_ORDINAL_OF_LAST_WORD[words[-1]]])
+
+
+def upper_tr(text: str) -> str:
+    """Turkish upper case: ``diyarbakır`` → ``DİYARBAKIR`` (``str.upper`` gives DIYARBAKIR)."""
+    return text.translate(_UPPER).upper()
+
+
+def lower_tr(text: str) -> str:
+    """Turkish lower case: ``IĞDIR`` → ``ığdır``, ``İZMİR`` → ``izmir``."""
+    return text.translate(_LOWER).lower()
+
+
+def chapter_code(code: Union[str, int]) -> str:
+    """HS chapters are always two digits: ``8`` → ``08``."""
+    return f"{int(code):02d}"
+
+
+_BACK_VOWELS = set("aıou")
+_FRONT_VOWELS = set("eiöü")
+_ROUNDED = set("ouöü")
+_VOICELESS = set("fstkçşhp")
+
+
+def _last_vowel(word: str) -> str:
+    for letter in reversed(lower_tr(word)):
+        if letter in _BACK_VOWELS | _FRONT_VOWELS | {"â", "î", "û"}:
+            return {"â": "a", "î": "i", "û": "u"}.get(letter, letter)
+    return "e"
+
+
+def copula(name: str) -> str:
+    """A proper name with the copula suffix after an apostrophe, by vowel harmony and
+    consonant assimilation: ``İzmir'dir``, ``Ankara'dır``, ``İstanbul'dur``, ``Muş'tur``."""
+    vowel = _last_vowel(name)
+    if vowel in _BACK_VOWELS:
+        harmonic = "u" if vowel in _ROUNDED else "ı"
+    else:
+        harmonic = "ü" if vowel in _ROUNDED else "i"
+    consonant = "t" if lower_tr(name)[-1] in _VOICELESS else "d"
+    return f"{name}'{consonant}{harmonic}r"
+
+
+def month_name(month: int) -> str:
+    """``6`` → ``Haziran`` (CLDR month names, capitalised as Turkish writes them)."""
+    return get_month_names("wide", locale=LOCALE)[int(month)]
+
+
+def join_words(items: list[str], conjunction: str = "ve") -> str:
+    """``[a, b, c]`` → ``a, b ve c``: the Turkish list as in ``İstanbul, Kocaeli ve İzmir``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+FILTERS = {
+    "number": number,
+    "millions": millions,
+    "percent": percent,
+    "change_words": change_words,
+    "usd_words": usd_words,
+    "ordinal": ordinal,
+    "upper_tr": upper_tr,
+    "lower_tr": lower_tr,
+    "chapter_code": chapter_code,
+    "copula": copula,
+    "month_name": month_name,
+    "join_words": join_words,
+}
