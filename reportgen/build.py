@@ -21,6 +21,7 @@ class BuildResult:
     target: Path
     files: list[Path]
     rows: int
+    warnings: list[str]
 
 
 def creation_date(period: Period) -> dt.datetime:
@@ -42,7 +43,7 @@ def build(config: Config, *, data: Optional[Sequence[str]] = None, out: Optional
     from .data.validate import validate
     from .pdf import html_to_pdf
     from .publish import publish
-    from .reference import chapters, country_names
+    from .reference import chapter_words, chapters, country_names
 
     period = parse_period(config.period)
     env = render.environment(templates or (config.resolve(config.templates_dir) if config.templates_dir else None))
@@ -60,7 +61,7 @@ def build(config: Config, *, data: Optional[Sequence[str]] = None, out: Optional
     progress("compute")
     figures = compute.compute(
         aggregates, period, top_provinces=config.top_provinces, leaders=config.leaders,
-        leader_items=config.leader_items, chapter_names=chapters(),
+        leader_items=config.leader_items, chapter_names=chapters(), chapter_words=chapter_words(),
         country_names=country_names(config.country_names))
 
     progress("charts")
@@ -73,7 +74,7 @@ def build(config: Config, *, data: Optional[Sequence[str]] = None, out: Optional
     print_html = render.render_html(env, replace(context, medium="pdf"))
 
     progress("pdf")
-    pdf = html_to_pdf(print_html, created)
+    pdf, warnings = html_to_pdf(print_html, created)
 
     progress("tables")
     data_tables = tables.build_tables(figures, config.labels)
@@ -92,4 +93,5 @@ def build(config: Config, *, data: Optional[Sequence[str]] = None, out: Optional
     progress("publish")
     target = out or config.resolve(config.output_dir) / period.slug
     written = publish(files, target)
-    return BuildResult(period=period, target=target.resolve(), files=written, rows=validated.rows)
+    return BuildResult(period=period, target=target.resolve(), files=written, rows=validated.rows,
+                       warnings=warnings)

@@ -88,6 +88,8 @@ def _config_file(path: Optional[Path]) -> Optional[Path]:
 def _summary(console, result) -> None:
     from rich.table import Table
 
+    for warning in result.warnings:
+        console.print(f"Uyarı (PDF): {warning}")
     table = Table(title=f"{result.period.slug} bülteni hazır: {result.target}", title_justify="left",
                   show_edge=False, box=None)
     table.add_column("Dosya")

@@ -51,6 +51,8 @@ class Item:
     code: str
     name: str
     value: Decimal
+    word: str = ""
+    """what follows the name in running text: ``faslı`` for most chapters"""
 
 
 @dataclass(frozen=True)
@@ -123,15 +125,16 @@ def province_table(ranking: list[Row], top: int) -> ProvinceTable:
     return ProvinceTable(rows=ranking[:top], other=other, total=_row(*totals, totals))
 
 
-def top_items(frame: pd.DataFrame, plate: int, key: str, count: int, names: Mapping[str, str]) -> list[Item]:
+def top_items(frame: pd.DataFrame, plate: int, key: str, count: int, names: Mapping[str, str],
+              words: Mapping[str, str] = {}) -> list[Item]:
     """The province's largest chapters or countries; ties by code, for a stable order."""
     sums = _sum_by(frame[frame["plate"] == plate], key)
     ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))[:count]
-    return [Item(code=code, name=names[code], value=value) for code, value in ordered]
+    return [Item(code=code, name=names[code], value=value, word=words.get(code, "")) for code, value in ordered]
 
 
 def compute(aggregates: Aggregates, period: Period, *, top_provinces: int, leaders: int,
-            leader_items: int, chapter_names: Mapping[str, str],
+            leader_items: int, chapter_names: Mapping[str, str], chapter_words: Mapping[str, str],
             country_names: Mapping[str, str]) -> Figures:
     previous = period.previous
     check_coverage(aggregates, previous, period)
@@ -146,7 +149,8 @@ def compute(aggregates: Aggregates, period: Period, *, top_provinces: int, leade
         table=province_table(ranking, top_provinces),
         leaders=[
             Leader(row=row,
-                   chapters=top_items(chapters_now, row.plate, "chapter", leader_items, chapter_names),
+                   chapters=top_items(chapters_now, row.plate, "chapter", leader_items, chapter_names,
+                                      chapter_words),
                    countries=top_items(countries_now, row.plate, "country", leader_items, country_names))
             for row in ranking[:leaders]
         ],

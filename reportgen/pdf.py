@@ -29,7 +29,7 @@ def _fetcher():
 
 
 class _CollectWarnings(logging.Handler):
-    """WeasyPrint reports unsupported CSS and failed assets only as log warnings."""
+    """WeasyPrint reports unsupported CSS only as log warnings: keep them for the user."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -53,7 +53,8 @@ def _source_date(created: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def html_to_pdf(html: str, created: dt.datetime) -> bytes:
+def html_to_pdf(html: str, created: dt.datetime) -> tuple[bytes, list[str]]:
+    """The PDF, and WeasyPrint's warnings (unsupported CSS an editor wrote, say)."""
     import weasyprint
 
     fetcher, fatal = _fetcher()
@@ -69,6 +70,4 @@ def html_to_pdf(html: str, created: dt.datetime) -> bytes:
                             "(bülten yalnızca paketteki yazı tiplerini kullanabilir)") from None
     finally:
         logger.removeHandler(handler)
-    if handler.messages:
-        raise TemplateError("PDF oluşturulamadı: " + "; ".join(handler.messages[:3]))
-    return pdf
+    return pdf, list(dict.fromkeys(handler.messages))

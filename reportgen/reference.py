@@ -59,6 +59,12 @@ def chapters() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def chapter_words() -> dict[str, str]:
+    """Two-digit HS chapter code → the word after its name in running text (``faslı``)."""
+    return {r["code"]: r["word"] for r in _read_csv("chapters.csv")}
+
+
+@lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | _EXTRA_COUNTRY_CODES
 

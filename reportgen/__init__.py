@@ -1,0 +1,1 @@
+"""reportgen: the Faaliyet İllerine Göre İhracat İstatistikleri bulletin, from data to PDF and HTML."""

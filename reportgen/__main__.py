@@ -1,0 +1,4 @@
+"""python -m reportgen"""
+from .cli import main
+
+main()

@@ -1,0 +1,163 @@
+"""The 2023 release rebuilt from the sample data: every Tablo 1 row and every data-driven
+sentence of the published bulletin, in the HTML and in the PDF's extracted text."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import pdf_text
+
+GOLDEN = Path(__file__).parent / "golden" / "bulletin-2023.txt"
+STEM = "faaliyet-illerine-gore-ihracat-2023"
+
+
+def golden_sections() -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in GOLDEN.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), [])
+        else:
+            current.append(line)
+    return sections
+
+
+EXPECTED = golden_sections()
+TABLE = [line.split("\t") for line in EXPECTED["table"]]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class _Collector(HTMLParser):
+    """Body text and the cells of the first table, from the HTML as written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.rows: list[list[str]] = []
+        self.in_cell = self.in_style = False
+        self.tables = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.in_style |= tag == "style"
+        if tag == "table":
+            self.tables += 1
+        if self.tables == 1 and tag == "tr":
+            self.rows.append([])
+        if self.tables == 1 and tag in ("td", "th") and self.rows:
+            self.rows[-1].append("")
+            self.in_cell = True
+
+    def handle_endtag(self, tag):
+        self.in_style &= tag != "style"
+        if tag in ("td", "th"):
+            self.in_cell = False
+
+    def handle_data(self, data):
+        if self.in_style:
+            return
+        self.text.append(data)
+        if self.in_cell and self.tables == 1:
+            self.rows[-1][-1] += data.strip()
+
+
+@pytest.fixture(scope="module")
+def html(sample_build) -> _Collector:
+    collector = _Collector()
+    collector.feed((sample_build / f"{STEM}.html").read_text(encoding="utf-8"))
+    return collector
+
+
+@pytest.fixture(scope="module")
+def pdf(sample_build) -> str:
+    return squash(pdf_text(sample_build / f"{STEM}.pdf"))
+
+
+def test_table_rows_in_html(html):
+    assert html.rows == TABLE
+
+
+@pytest.mark.parametrize("row", TABLE, ids=lambda row: row[0])
+def test_table_row_in_pdf(pdf, row):
+    assert " ".join(cell for cell in row if cell) in pdf
+
+
+@pytest.mark.parametrize("sentence", EXPECTED["leaders"] + EXPECTED["sentences"])
+def test_sentence_in_html(html, sentence):
+    assert sentence in squash(" ".join(html.text))
+
+
+@pytest.mark.parametrize("sentence", EXPECTED["leaders"] + EXPECTED["sentences"])
+def test_sentence_in_pdf(pdf, sentence):
+    assert sentence in pdf
+
+
+def test_turkish_capitals_survive_pdf_text_extraction(pdf):
+    for word in ("İSTANBUL", "KOCAELİ", "TEKİRDAĞ", "GAZİANTEP", "ESKİŞEHİR", "Faaliyet İllerine Göre"):
+        assert word in pdf
+
+
+def test_pdf_metadata_and_fonts(sample_build):
+    from pypdf import PdfReader
+
+    reader = PdfReader(sample_build / f"{STEM}.pdf")
+    assert reader.metadata.title == "Faaliyet İllerine Göre İhracat İstatistikleri – 2023"
+    assert reader.trailer["/Root"]["/Lang"] == "tr"
+    assert all(page.mediabox.width == pytest.approx(595.28, abs=0.5) for page in reader.pages)
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            assert "/FontFile2" in descendant["/FontDescriptor"] or "/FontFile3" in descendant["/FontDescriptor"]
+            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    assert fonts and all(name.replace("-", "").startswith("SourceSansPro") for name in fonts), fonts
+
+
+def test_pdf_has_page_numbers(pdf):
+    pages = re.findall(r"(\d+) ?/ ?(\d+)", pdf)
+    assert [int(p) for p, _ in pages] == list(range(1, len(pages) + 1))
+    assert {int(total) for _, total in pages} == {len(pages)}
+
+
+def test_html_is_self_contained(sample_build):
+    page = (sample_build / f"{STEM}.html").read_text(encoding="utf-8")
+    assert '<html lang="tr">' in page
+    assert not re.search(r'(src|href)="(?!data:)', page)
+    assert "@font-face" not in page
+    assert page.count('src="data:image/svg+xml;base64,') == 2
+
+
+def test_output_files(sample_build):
+    names = sorted(p.name for p in sample_build.iterdir())
+    assert names == sorted([
+        f"{STEM}.html", f"{STEM}.pdf", "tablolar-2023.xlsx", "tablo-1-iller.csv", "tum-iller.csv",
+        "fasillar.csv", "ulkeler.csv", "grafik-fasillar.svg", "grafik-fasillar.png",
+        "grafik-ulkeler.svg", "grafik-ulkeler.png",
+    ])
+
+
+def test_workbook_holds_numbers(sample_build):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(sample_build / "tablolar-2023.xlsx")["tablo-1-iller"]
+    assert sheet["A1"].value.startswith("Tablo 1")
+    first = [cell.value for cell in sheet[4]]
+    assert first[:3] == [1, 34, "İSTANBUL"]
+    assert first[3] == pytest.approx(55_229_000_000) and first[5] == pytest.approx(59_381_000_000)
+    assert sheet.freeze_panes == "A4"
+
+
+def test_csv_table_has_exact_values(sample_build):
+    lines = (sample_build / "tablo-1-iller.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("Sıra,Plaka,İL,2022 (ABD Doları)")
+    assert lines[1] == "1,34,İSTANBUL,55229000000.00,21.7,59381000000.00,23.2,7.5"
+    assert lines[-1] == ",,Toplam,254170000000.00,100.0,255809000000.00,100.0,0.6"
