@@ -1,0 +1,79 @@
+"""The command line as a user meets it: Turkish help, config errors, template errors,
+reproducible output, and the templates inside the built wheel."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+REPO = Path(__file__).parent.parent
+
+
+def test_help_is_turkish(tmp_path):
+    result = run_cli("build", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Bülteni veriden oluşturur" in result.stdout
+    assert "Çıktı klasörü" in result.stdout
+
+
+@pytest.mark.parametrize("yaml_text, expected", [
+    ("top_provinces: on beş\n", "anahtar 'top_provinces'): tam sayı bekleniyor"),
+    ("columns:\n  provinse: İl\n", "anahtar 'columns.provinse'): bilinmeyen anahtar"),
+    ("data: veri.csv\n", "anahtar 'data'): liste bekleniyor"),
+    ("period: 2023\n\tx: 1\n", "YAML okunamadı, satır 3"),
+    ("period: 23\n", "anahtar 'period'): dönem YYYY biçiminde bir yıl olmalı"),
+])
+def test_config_errors_name_the_key(tmp_path, yaml_text, expected):
+    (tmp_path / "config.yaml").write_text("data: [veri.csv]\n" * ("data:" not in yaml_text) + yaml_text,
+                                          encoding="utf-8")
+    result = run_cli("build", cwd=tmp_path)
+    assert result.returncode == 4, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]
+
+
+def test_template_error_names_file_and_line(tmp_path, sample_build):
+    overrides = tmp_path / "sablonlar" / "sections"
+    overrides.mkdir(parents=True)
+    (overrides / "closing.html").write_text("<p>\n{{ config.closing }}\n{{ bilinmeyen_degisken }}</p>\n",
+                                            encoding="utf-8")
+    data = sample_build.parent / "data" / "ihracat-ornek.parquet"
+    result = run_cli("build", "--data", str(data), "--period", "2023", "--templates",
+                     str(tmp_path / "sablonlar"), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 5
+    assert "closing.html" in result.stderr and "satır 3" in result.stderr
+    assert "bilinmeyen_degisken" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_two_builds_in_two_folders_are_byte_identical(tmp_path, sample_build):
+    data = sample_build.parent / "data" / "ihracat-ornek.parquet"
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    result = run_cli("build", "--data", str(data), "--period", "2023", "--out", str(other / "out"), cwd=other)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in sample_build.iterdir())
+    assert names == sorted(p.name for p in (other / "out").iterdir())
+    _, mismatch, errors = filecmp.cmpfiles(sample_build, other / "out", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_wheel_contains_templates_and_reference_data(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+                   check=True, capture_output=True, env={**os.environ, "PIP_NO_INPUT": "1"})
+    wheel = next(tmp_path.glob("reportgen-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    built_in = {f"reportgen/templates/{p.relative_to(REPO / 'templates')}" for p in (REPO / "templates").rglob("*")
+                if p.is_file()}
+    assert built_in and built_in <= names
+    assert {"reportgen/defaults.yaml", "reportgen/refdata/provinces.csv",
+            "reportgen/refdata/chapters.csv", "reportgen/refdata/sample-targets.yaml"} <= names
