@@ -45,37 +45,130 @@ def main() -> None:
     pass
 
 
+def _options(function):
+    """Options shared by every command that builds from data."""
+    for option in reversed([
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Ayar dosyası (varsayılan: bulunduğunuz klasördeki config.yaml)."),
+        click.option("--data", multiple=True, metavar="DOSYA",
+                     help="Veri dosyası ya da kalıbı (CSV, XLSX, Parquet); birden çok verilebilir. "
+                          "Verilirse config.yaml'daki 'data' yerine kullanılır."),
+        click.option("--period", help="Dönem, ör. 2023 (yıllık bülten)."),
+        click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                     help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer."),
+    ]):
+        function = option(function)
+    return function
+
+
+def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
+          templates: Optional[Path], **more):
+    """The config file with the command line on top; paths given on the command line are
+    relative to the current folder."""
+    from .config import load_config
+
+    overrides = {
+        "period": period,
+        "data": [str(Path(d).absolute()) for d in data] or None,
+        "templates_dir": str(templates.absolute()) if templates else None,
+        **more,
+    }
+    return load_config(_config_file(config_path), overrides)
+
+
 @main.command(help="Bülteni veriden oluşturur: HTML, PDF, grafikler, XLSX ve CSV tablolar.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Ayar dosyası (varsayılan: bulunduğunuz klasördeki config.yaml).")
-@click.option("--data", multiple=True, metavar="DOSYA",
-              help="Veri dosyası ya da kalıbı (CSV, XLSX, Parquet); birden çok verilebilir. "
-                   "Verilirse config.yaml'daki 'data' yerine kullanılır.")
-@click.option("--period", help="Dönem, ör. 2023 (yıllık bülten).")
+@_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Çıktı klasörü (varsayılan: output/<dönem>/).")
-@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer.")
+@click.option("--strict", is_flag=True, default=None,
+              help="Uyarıları hata say (CI için): verisiz il, %1.000'i aşan değişim, kullanılmayan fasıl, "
+                   "desteklenmeyen CSS.")
 @click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz.")
 def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-          out: Optional[Path], templates: Optional[Path], quiet: bool) -> None:
+          templates: Optional[Path], out: Optional[Path], strict: Optional[bool], quiet: bool) -> None:
     from .build import build as run_build
-    from .config import load_config
 
     console = _console(quiet)
     try:
-        config = load_config(_config_file(config_path), {"period": period})
+        config = _load(config_path, data, period, templates, strict=strict)
         with console.status("") as status:
             def progress(stage: str) -> None:
                 status.update(STAGES[stage] + " …")
                 if not console.is_terminal:
                     console.print(STAGES[stage] + " …")
 
-            result = run_build(config, data=list(data) or None, out=out, templates=templates,
-                               progress=progress)
+            result = run_build(config, out=out.absolute() if out else None, progress=progress)
     except ReportgenError as error:
         _fail(error)
     _summary(console, result)
+
+
+@main.command(help="Şablonlara verilen bağlamın tamamını JSON olarak yazdırır.")
+@_options
+def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
+            templates: Optional[Path]) -> None:
+    from .build import prepare
+    from .render import context_json
+
+    try:
+        config = _load(config_path, data, period, templates)
+        click.echo(context_json(config, prepare(config)))
+    except ReportgenError as error:
+        _fail(error)
+
+
+@main.command(help="Bülteni 127.0.0.1 üzerinde canlı önizler: şablon, ayar ya da veri değişince "
+                    "yeniden oluşturur ve açık sayfayı yeniler.")
+@_options
+@click.option("--port", type=int, default=8000, show_default=True, help="Dinlenecek bağlantı noktası.")
+def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
+          templates: Optional[Path], port: int) -> None:
+    from .serve import serve as run_server
+
+    try:
+        run_server(lambda: _load(config_path, data, period, templates), host="127.0.0.1", port=port,
+                   console=_console(False))
+    except ReportgenError as error:
+        _fail(error)
+
+
+@main.group(help="Şablonlar: dışa aktarma ve başvuru sayfası.")
+def templates() -> None:
+    pass
+
+
+@templates.command("export", help="Yerleşik şablonları ve düzenleme rehberini KLASÖR'e kopyalar.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def templates_export(folder: Path) -> None:
+    import shutil
+
+    from .render import builtin_templates
+
+    if folder.exists() and any(folder.iterdir()):
+        click.echo(f"Hata: {folder} boş değil; şablonlar boş ya da yeni bir klasöre aktarılır.", err=True)
+        sys.exit(1)
+    shutil.copytree(builtin_templates(), folder, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    click.echo(f"Şablonlar {folder} klasörüne aktarıldı; rehber: {folder / 'OKUBENI.md'}")
+    click.echo(f"Kullanmak için: reportgen build --templates {folder}")
+
+
+@templates.command("reference", help="Şablon değişkenlerini ve süzgeçlerini örnekleriyle Markdown olarak yazar.")
+@_options
+def templates_reference(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
+                        templates: Optional[Path]) -> None:
+    from .build import prepare
+    from .period import creation_date
+    from .render import Context
+    from .template_docs import reference_markdown
+
+    try:
+        config = _load(config_path, data, period, templates)
+        prepared = prepare(config)
+    except ReportgenError as error:
+        _fail(error)
+    context = Context(prepared.figures, prepared.charts, config, creation_date(prepared.period).date(), "html")
+    click.echo(reference_markdown(context.as_dict()), nl=False)
 
 
 def _config_file(path: Optional[Path]) -> Optional[Path]:
@@ -89,7 +182,7 @@ def _summary(console, result) -> None:
     from rich.table import Table
 
     for warning in result.warnings:
-        console.print(f"Uyarı (PDF): {warning}")
+        console.print(f"Uyarı: {warning}")
     table = Table(title=f"{result.period.slug} bülteni hazır: {result.target}", title_justify="left",
                   show_edge=False, box=None)
     table.add_column("Dosya")

@@ -72,6 +72,7 @@ class Figures:
     """all 81 provinces, by current value (ties: plate code)"""
     table: ProvinceTable
     leaders: list[Leader]
+    """the top provinces (at most ``leaders`` of them, only those that exported)"""
 
 
 def share(part: Decimal, whole: Decimal) -> Optional[Decimal]:
@@ -127,9 +128,10 @@ def province_table(ranking: list[Row], top: int) -> ProvinceTable:
 
 def top_items(frame: pd.DataFrame, plate: int, key: str, count: int, names: Mapping[str, str],
               words: Mapping[str, str] = {}) -> list[Item]:
-    """The province's largest chapters or countries; ties by code, for a stable order."""
+    """The province's largest chapters or countries with positive net exports; ties by
+    code, for a stable order."""
     sums = _sum_by(frame[frame["plate"] == plate], key)
-    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))[:count]
+    ordered = sorted(((k, v) for k, v in sums.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))[:count]
     return [Item(code=code, name=names[code], value=value, word=words.get(code, "")) for code, value in ordered]
 
 
@@ -152,6 +154,6 @@ def compute(aggregates: Aggregates, period: Period, *, top_provinces: int, leade
                    chapters=top_items(chapters_now, row.plate, "chapter", leader_items, chapter_names,
                                       chapter_words),
                    countries=top_items(countries_now, row.plate, "country", leader_items, country_names))
-            for row in ranking[:leaders]
+            for row in ranking[:leaders] if row.current > 0
         ],
     )

@@ -88,6 +88,9 @@ class Config(_Strict):
     labels: Labels
     sections: list[str]
     """Sections of the bulletin in order; each is ``sections/<name>.html`` in the templates."""
+    strict: bool = False
+    """Treat warnings (a province with no data, a change over 1000 %, a reserved chapter,
+    unsupported CSS) as errors: for unattended CI builds."""
     base_dir: Path = Path(".")
     """Folder of the config file; relative paths are resolved against it (not a YAML key)."""
 
@@ -95,6 +98,9 @@ class Config(_Strict):
     @classmethod
     def _period_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
+
+    def templates_path(self) -> Optional[Path]:
+        return self.resolve(self.templates_dir) if self.templates_dir else None
 
     def resolve(self, path: str | Path) -> Path:
         path = Path(path)
@@ -114,6 +120,8 @@ _TYPE_WORDS = {
     "less_than_equal": "değer çok büyük",
     "string_too_short": "metin çok kısa",
     "string_too_long": "metin çok uzun",
+    "bool_parsing": "true ya da false bekleniyor",
+    "bool_type": "true ya da false bekleniyor",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 
@@ -37,3 +39,12 @@ def parse_period(text: str | None) -> Period:
     if not re.fullmatch(r"\d{4}", text.strip()):
         raise ConfigError(f"dönem YYYY biçiminde bir yıl olmalı, verilen: {text!r}", key="period")
     return Period(int(text))
+
+
+def creation_date(period: Period) -> dt.datetime:
+    """The bulletin's date: ``SOURCE_DATE_EPOCH`` when set, otherwise the day after the
+    period ends — never the wall clock, so identical inputs give identical files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime(period.year + 1, 1, 1, tzinfo=dt.timezone.utc)

@@ -8,12 +8,16 @@ the very template it replaces.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
+from pydantic import BaseModel
 
 from . import turkish
 from .charts import Chart
@@ -21,6 +25,7 @@ from .compute import Figures
 from .config import Config
 from .errors import TemplateError
 from .fonts import font_files
+from .period import creation_date
 
 MAIN_TEMPLATE = "bulletin.html"
 
@@ -47,8 +52,6 @@ def environment(override_dir: Optional[Path] = None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(turkish.FILTERS)
-    env.filters["cardinal"] = turkish.cardinal_words
-    env.filters["paragraphs"] = lambda text: [p.strip() for p in text.split("\n\n") if p.strip()]
     return env
 
 
@@ -101,3 +104,33 @@ def _template_position(exc: BaseException) -> dict:
         return {}
     filename, line = frames[-1]
     return {"template": filename, "line": line}
+
+
+def _plain(value: Any, expand_properties: bool = True) -> Any:
+    """JSON-ready view of a context value: dataclass fields and public properties,
+    exact decimals as strings, charts summarised."""
+    if isinstance(value, Chart):
+        return {"name": value.name, "svg": f"<{len(value.svg)} karakter>", "data_uri": "<data:image/svg+xml…>"}
+    if dataclasses.is_dataclass(value):
+        plain = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if expand_properties:
+            for name, attribute in vars(type(value)).items():
+                if isinstance(attribute, property) and not name.startswith("_"):
+                    plain[name] = _plain(getattr(value, name), expand_properties=False)
+        return plain
+    if isinstance(value, BaseModel):
+        return _plain(value.model_dump(exclude={"base_dir"}))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (Decimal, dt.date, Path)):
+        return str(value)
+    return value
+
+
+def context_json(config: Config, prepared) -> str:
+    """The whole template context of a build, as editors see it in templates."""
+    context = Context(prepared.figures, prepared.charts, config, creation_date(prepared.period).date(), "html")
+    plain = _plain(context.as_dict())
+    return json.dumps(plain, ensure_ascii=False, indent=2)

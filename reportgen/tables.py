@@ -57,7 +57,7 @@ def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
     table = figures.table
     columns = _ranking_columns(figures, labels)
     return [
-        DataTable("tablo-1-iller", f"Tablo 1: {labels.table_provinces}", columns,
+        DataTable("tablo-1-iller", labels.table_provinces, columns,
                   [_ranking_cells(r) for r in table.rows]
                   + [_ranking_cells(table.other, labels.other), _ranking_cells(table.total, labels.total)]),
         DataTable("tum-iller", labels.table_provinces, columns,

@@ -67,8 +67,9 @@ def change_words(value: Number, places: int = 1) -> str:
 
 
 def usd_words(value: Number) -> str:
-    """Dollars in words, rounded to the million: ``59 milyar 381 milyon dolar``,
-    ``4 milyar 5 milyon dolar``, ``3 milyar dolar``, ``934 milyon dolar``.
+    """Dollars in words, rounded to the million: ``59_381_000_000`` → ``59 milyar 381 milyon dolar``;
+    ``4_005_000_000`` → ``4 milyar 5 milyon dolar``; ``3_000_000_000`` → ``3 milyar dolar``;
+    ``934_000_000`` → ``934 milyon dolar``.
 
     Amounts under half a million are written in thousands (``512 bin dolar``) and
     under five hundred dollars in dollars, so that no amount reads as zero millions.
@@ -121,12 +122,12 @@ def ordinal(n: int) -> str:
 
 
 def upper_tr(text: str) -> str:
-    """Turkish upper case: ``diyarbakır`` → ``DİYARBAKIR`` (``str.upper`` gives DIYARBAKIR)."""
+    """Turkish upper case: ``'diyarbakır'`` → ``DİYARBAKIR`` (``str.upper`` gives DIYARBAKIR)."""
     return text.translate(_UPPER).upper()
 
 
 def lower_tr(text: str) -> str:
-    """Turkish lower case: ``IĞDIR`` → ``ığdır``, ``İZMİR`` → ``izmir``."""
+    """Turkish lower case: ``'IĞDIR'`` → ``ığdır``; ``'İZMİR'`` → ``izmir``."""
     return text.translate(_LOWER).lower()
 
 
@@ -150,7 +151,10 @@ def _last_vowel(word: str) -> str:
 
 def copula(name: str) -> str:
     """A proper name with the copula suffix after an apostrophe, by vowel harmony and
-    consonant assimilation: ``İzmir'dir``, ``Ankara'dır``, ``İstanbul'dur``, ``Muş'tur``."""
+    consonant assimilation: ``'İzmir'`` → ``İzmir'dir``; ``'Ankara'`` → ``Ankara'dır``;
+    ``'İstanbul'`` → ``İstanbul'dur``; ``'Muş'`` → ``Muş'tur``."""
+    if not name:
+        return name
     vowel = _last_vowel(name)
     if vowel in _BACK_VOWELS:
         harmonic = "u" if vowel in _ROUNDED else "ı"
@@ -166,11 +170,16 @@ def month_name(month: int) -> str:
 
 
 def join_words(items: list[str], conjunction: str = "ve") -> str:
-    """``[a, b, c]`` → ``a, b ve c``: the Turkish list as in ``İstanbul, Kocaeli ve İzmir``."""
+    """The Turkish list: ``['İstanbul', 'Kocaeli', 'İzmir']`` → ``İstanbul, Kocaeli ve İzmir``."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def paragraphs(text: str) -> list[str]:
+    r"""Paragraphs of a config text, split at blank lines: ``'Bir.\n\nİki.'`` → ``['Bir.', 'İki.']``."""
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
 FILTERS = {
@@ -186,4 +195,6 @@ FILTERS = {
     "copula": copula,
     "month_name": month_name,
     "join_words": join_words,
+    "cardinal": cardinal_words,
+    "paragraphs": paragraphs,
 }

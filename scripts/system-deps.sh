@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu system libraries reportgen needs: Pango/HarfBuzz/fontconfig for WeasyPrint,
-# HarfBuzz-Subset for font subsetting, and poppler-utils (pdftotext) for the tests.
+# HarfBuzz-Subset for font subsetting, and for the tests poppler-utils (pdftotext) and
+# Chromium (the live preview is tested in a real headless browser).
 # Installs only what is missing, so it needs no network on a machine that has them all.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 poppler-utils)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 poppler-utils chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

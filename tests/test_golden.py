@@ -141,7 +141,7 @@ def test_output_files(sample_build):
     assert names == sorted([
         f"{STEM}.html", f"{STEM}.pdf", "tablolar-2023.xlsx", "tablo-1-iller.csv", "tum-iller.csv",
         "fasillar.csv", "ulkeler.csv", "grafik-fasillar.svg", "grafik-fasillar.png",
-        "grafik-ulkeler.svg", "grafik-ulkeler.png",
+        "grafik-ulkeler.svg", "grafik-ulkeler.png", "manifest.json",
     ])
 
 
@@ -149,7 +149,7 @@ def test_workbook_holds_numbers(sample_build):
     from openpyxl import load_workbook
 
     sheet = load_workbook(sample_build / "tablolar-2023.xlsx")["tablo-1-iller"]
-    assert sheet["A1"].value.startswith("Tablo 1")
+    assert sheet["A1"].value == "Faaliyet İllerine Göre İhracat"
     first = [cell.value for cell in sheet[4]]
     assert first[:3] == [1, 34, "İSTANBUL"]
     assert first[3] == pytest.approx(55_229_000_000) and first[5] == pytest.approx(59_381_000_000)

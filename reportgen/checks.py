@@ -1,0 +1,27 @@
+"""Plausibility checks on valid data: facts worth a warning, and a failure under --strict."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .compute import Figures
+from .data.aggregate import Aggregates
+from .turkish import number
+
+CHANGE_LIMIT = Decimal(1000)
+RESERVED_CHAPTERS = frozenset({"77"})
+
+
+def data_warnings(figures: Figures, aggregates: Aggregates) -> list[str]:
+    period = figures.period
+    warnings = []
+    silent = [r.name for r in figures.ranking if r.current == 0 and r.previous == 0]
+    if silent:
+        warnings.append(f"{period.slug} ve bir önceki dönemde hiç verisi olmayan iller: {', '.join(silent)}")
+    for row in figures.ranking:
+        if row.change is not None and abs(row.change) > CHANGE_LIMIT:
+            warnings.append(f"{row.name} ilinin değişimi %{number(row.change, 1)} (%1.000'in üzerinde)")
+    reserved = sorted(set(aggregates.by_chapter["chapter"]) & RESERVED_CHAPTERS)
+    if reserved:
+        warnings.append(f"gümrük tarifesinde kullanılmayan fasıl kodları: {', '.join(reserved)}")
+    return warnings
