@@ -18,10 +18,14 @@ from typing import Callable, Optional
 from .charts import Chart
 from .compute import Figures
 from .config import Config
-from .errors import DataError
-from .period import Period, creation_date, parse_period
+from .errors import ConfigError, DataError
+from .profiles import Profile, build_profiles
+from .period import Period, check_period_text, creation_date, parse_period
 
-Progress = Callable[[str], None]
+Progress = Callable[..., None]
+"""``progress(stage)`` when a stage starts; ``progress(stage, done, total)`` as it advances."""
+PROFILE_TEMPLATE = "profile.html"
+PROFILE_BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Prepared:
     inputs: list[Path]
     rows: int
     warnings: list[str]
+    profiles: list[Profile]
 
     @property
     def period(self) -> Period:
@@ -48,16 +53,17 @@ class BuildResult:
     warnings: list[str]
 
 
-def prepare(config: Config, progress: Progress = lambda stage: None) -> Prepared:
+def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
     import duckdb
 
     from . import charts, checks, compute
     from .data.aggregate import aggregate
     from .data.sources import find_files, open_sources
     from .data.validate import validate
-    from .reference import chapter_words, chapters, country_names
+    from .reference import chapter_words, chapters, country_names, regions
+    from .technology import LEVELS
 
-    period = parse_period(config.period)
+    check_period_text(config.period)
     progress("load")
     paths = find_files(config.data, config.resolve)
     with duckdb.connect() as con:
@@ -68,17 +74,36 @@ def prepare(config: Config, progress: Progress = lambda stage: None) -> Prepared
         aggregates = aggregate(con, validated)
 
     progress("compute")
-    figures = compute.compute(
-        aggregates, period, top_provinces=config.top_provinces, leaders=config.leaders,
-        leader_items=config.leader_items, chapter_names=chapters(), chapter_words=chapter_words(),
-        country_names=country_names(config.country_names))
+    period = parse_period(config.period, aggregates.months())
+    settings = compute.Settings(top_provinces=config.top_provinces, leaders=config.leaders,
+                                leader_items=config.leader_items, highlights=config.highlights)
+    names = compute.Names(chapters=chapters(), chapter_words=chapter_words(),
+                          countries=country_names(config.country_names), regions=regions())
+    figures = compute.compute(aggregates, period, settings, names, LEVELS)
     warnings = checks.data_warnings(figures, aggregates)
     if config.strict and warnings:
         raise DataError("--strict: uyarılar hata sayılır: " + "; ".join(warnings))
 
+    plates = profile_plates(config)
+    chosen = build_profiles(figures, aggregates, names, LEVELS, plates) if plates else []
     progress("charts")
-    return Prepared(figures=figures, charts=charts.draw_charts(figures), inputs=paths,
-                    rows=validated.rows, warnings=warnings)
+    return Prepared(figures=figures, charts=charts.draw_charts(figures, config.labels), inputs=paths,
+                    rows=validated.rows, warnings=warnings, profiles=chosen)
+
+
+def profile_plates(config: Config) -> list[int]:
+    """All 81 provinces with ``profiles``, or the ones named by ``provinces``."""
+    from .reference import provinces, resolve_province
+
+    if config.profiles:
+        return [p.plate for p in provinces()]
+    plates = []
+    for name in config.provinces:
+        plate = resolve_province(name)
+        if plate is None:
+            raise ConfigError(f"bilinmeyen il: {name!r}", key="provinces")
+        plates.append(plate)
+    return plates
 
 
 def render_html(config: Config, prepared: Prepared, medium: str = "html") -> str:
@@ -89,7 +114,7 @@ def render_html(config: Config, prepared: Prepared, medium: str = "html") -> str
     return render.render_html(render.environment(config.templates_path()), context)
 
 
-def render_files(config: Config, prepared: Prepared, progress: Progress = lambda stage: None
+def render_files(config: Config, prepared: Prepared, progress: Progress = lambda *args: None
                  ) -> tuple[dict[str, bytes], list[str]]:
     """Every output file's name and bytes, and the rendering warnings."""
     from . import tables
@@ -111,15 +136,56 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     files = {
         f"{stem}.html": html.encode("utf-8"),
         f"{stem}.pdf": pdf,
-        f"tablolar-{period.slug}.xlsx": tables.to_xlsx(
-            data_tables, title=f"{config.title} {period.slug}", author=config.publisher,
-            created=created.replace(tzinfo=None)),
+        f"tablolar-{period.slug}.xlsx": tables.to_xlsx(data_tables, config, created.replace(tzinfo=None)),
         **{f"{t.name}.csv": tables.to_csv(t) for t in data_tables},
         **{f"{c.name}.svg": c.svg.encode("utf-8") for c in prepared.charts.values()},
         **{f"{c.name}.png": c.png for c in prepared.charts.values()},
     }
+    if prepared.profiles:
+        progress("profiles", 0, len(prepared.profiles))
+        files.update(render_profiles(config, prepared, created, progress))
     files["manifest.json"] = manifest(files, prepared.inputs, config)
     return files, warnings
+
+
+def _profile_files(config: Config, figures: Figures, profiles: list[Profile], created: dt.datetime
+                   ) -> dict[str, bytes]:
+    """HTML and PDF of some profiles; runs in a worker process."""
+    from . import render
+    from .charts import profile_chart
+    from .pdf import html_to_pdf
+
+    env = render.environment(config.templates_path())
+    files = {}
+    for profile in profiles:
+        chart = profile_chart(f"{profile.slug}-egilim", profile.trend)
+        variables = render.Context(figures, {"trend": chart}, config, created.date(), "html").as_dict()
+        variables["profile"] = profile
+        html = render.render_template(env, PROFILE_TEMPLATE, variables)
+        print_html = render.render_template(env, PROFILE_TEMPLATE, {**variables, "medium": "pdf"})
+        files[f"iller/{profile.slug}.html"] = html.encode("utf-8")
+        files[f"iller/{profile.slug}.pdf"] = html_to_pdf(print_html, created)[0]
+    return files
+
+
+def render_profiles(config: Config, prepared: Prepared, created: dt.datetime,
+                    progress: Progress = lambda *args: None) -> dict[str, bytes]:
+    """Profiles rendered in parallel, one process per core, in small batches so progress
+    can be shown; files in a fixed order whatever finishes first."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    profiles = prepared.profiles
+    batches = [profiles[i:i + PROFILE_BATCH] for i in range(0, len(profiles), PROFILE_BATCH)]
+    merged: dict[str, bytes] = {}
+    workers = max(1, min(os.cpu_count() or 1, len(batches)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_profile_files, config, prepared.figures, batch, created) for batch in batches]
+        done = 0
+        for future in as_completed(futures):
+            merged.update(future.result())
+            done += 1
+            progress("profiles", min(done * PROFILE_BATCH, len(profiles)), len(profiles))
+    return {name: merged[name] for name in sorted(merged)}
 
 
 def _sha256_file(path: Path) -> str:
@@ -149,7 +215,7 @@ def manifest(files: dict[str, bytes], inputs: list[Path], config: Config) -> byt
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def build(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda stage: None) -> BuildResult:
+def build(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda *args: None) -> BuildResult:
     from .publish import publish
 
     prepared = prepare(config, progress)

@@ -20,11 +20,13 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .compute import Figures, Item  # noqa: E402
+from .compute import Figures, Item, TechnologyRow, Trend  # noqa: E402
+from .config import Labels  # noqa: E402
 from .fonts import font_files  # noqa: E402
-from .turkish import MILLION, chapter_code, number  # noqa: E402
+from .turkish import MILLION, chapter_code, month_abbreviation, number  # noqa: E402
 
 PALETTE = ("#123c69", "#ac3b61", "#d08c2e", "#3c7a5a", "#6b5b95")
+TECHNOLOGY_PALETTE = ("#123c69", "#4f7cac", "#d08c2e", "#e8c07d")
 INK = "#222222"
 GRID = "#d9d9d9"
 
@@ -50,7 +52,7 @@ def _font_family() -> str:
     return font_manager.FontProperties(fname=str(font_files()["regular"])).get_name()
 
 
-def _rc() -> dict:
+def rc_settings() -> dict:
     return {
         "font.family": _font_family(),
         "font.size": 9,
@@ -97,24 +99,91 @@ def _grouped_bars(groups: list[tuple[str, list[tuple[str, Decimal]]]]) -> Figure
     return figure
 
 
-def _render(name: str, figure: Figure) -> Chart:
-    svg, png = io.StringIO(), io.BytesIO()
+def render_chart(name: str, figure: Figure, png: bool = True) -> Chart:
+    """SVG always; PNG (for slides and documents) unless the chart is page-only."""
+    svg, raster = io.StringIO(), io.BytesIO()
     figure.savefig(svg, format="svg", metadata={"Date": None})
-    figure.savefig(png, format="png", dpi=200, metadata={"Software": None})
-    return Chart(name=name, svg=svg.getvalue(), png=png.getvalue())
+    if png:
+        figure.savefig(raster, format="png", dpi=200, metadata={"Software": None})
+    return Chart(name=name, svg=svg.getvalue(), png=raster.getvalue())
 
 
 def _label_chapter(item: Item) -> str:
     return f"{chapter_code(item.code)} {item.name}"
 
 
-def draw_charts(figures: Figures) -> dict[str, Chart]:
-    """The bulletin's charts by name: top chapters and top countries of the leaders."""
-    with matplotlib.rc_context(_rc()):
+def _trend_chart(trend: Trend) -> Figure:
+    """One line per province over the last 13 months, million dollars."""
+    figure = Figure(figsize=(6.7, 3.4), layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(trend.months)))
+    for index, line in enumerate(trend.lines):
+        axes.plot(positions, [float(v / MILLION) for v in line.values], marker="o", markersize=3,
+                  linewidth=1.6, color=PALETTE[index % len(PALETTE)], label=line.name)
+    axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m in trend.months], fontsize=7.5)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(float(y))))
+    axes.grid(axis="y", color=GRID, linewidth=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.legend(frameon=False, fontsize=8, ncols=min(5, len(trend.lines)), loc="upper center",
+                bbox_to_anchor=(0.5, -0.18))
+    return figure
+
+
+def _technology_chart(rows: list[TechnologyRow], level_names: dict[str, str], total_name: str) -> Figure:
+    """100 % stacked bars: each province's manufactured exports by technology level."""
+    figure = Figure(figsize=(6.7, 0.9 + 0.28 * len(rows)), layout="constrained")
+    axes = figure.add_subplot()
+    names = [row.name or total_name for row in rows]
+    left = [0.0] * len(rows)
+    for index, (key, label) in enumerate(level_names.items()):
+        widths = [float(row.shares[key] or 0) for row in rows]
+        axes.barh(names, widths, left=left, height=0.7, color=TECHNOLOGY_PALETTE[index % 4], label=label)
+        left = [a + b for a, b in zip(left, widths)]
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: "%" + number(float(x))))
+    axes.tick_params(axis="y", length=0)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.legend(frameon=False, fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06))
+    return figure
+
+
+def draw_charts(figures: Figures, labels: Labels) -> dict[str, Chart]:
+    """The bulletin's charts by name."""
+    from .maps import province_map
+
+    with matplotlib.rc_context(rc_settings()):
         chapters = [(l.row.name, [(_label_chapter(i), i.value) for i in l.chapters]) for l in figures.leaders]
         countries = [(l.row.name, [(i.name, i.value) for i in l.countries]) for l in figures.leaders]
-        return {
-            "chapters": _render("grafik-fasillar", _grouped_bars(chapters)),
-            "countries": _render("grafik-ulkeler", _grouped_bars(countries)),
+        drawn = {
+            "chapters": render_chart("grafik-fasillar", _grouped_bars(chapters)),
+            "countries": render_chart("grafik-ulkeler", _grouped_bars(countries)),
         }
+        if figures.trend:
+            drawn["trend"] = render_chart("grafik-egilim", _trend_chart(figures.trend))
+        if not figures.period.is_annual:
+            technology = figures.summary.technology
+            if technology:
+                drawn["technology"] = render_chart("grafik-teknoloji",
+                                              _technology_chart(technology, labels.technology, labels.turkiye))
+            drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking})
+    return drawn
 
+
+def profile_chart(name: str, trend: list[tuple[int, int, Decimal]]) -> Chart:
+    """A province's last 13 months as bars, million dollars, for its profile page."""
+    with matplotlib.rc_context(rc_settings()):
+        figure = Figure(figsize=(6.7, 2.2), layout="constrained")
+        axes = figure.add_subplot()
+        positions = range(len(trend))
+        axes.bar(positions, [float(v / MILLION) for _, _, v in trend], color=PALETTE[0], width=0.7)
+        axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m, _ in trend], fontsize=7)
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(float(y))))
+        axes.grid(axis="y", color=GRID, linewidth=0.6)
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        return render_chart(name, figure, png=False)

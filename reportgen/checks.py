@@ -15,10 +15,11 @@ RESERVED_CHAPTERS = frozenset({"77"})
 def data_warnings(figures: Figures, aggregates: Aggregates) -> list[str]:
     period = figures.period
     warnings = []
-    silent = [r.name for r in figures.ranking if r.current == 0 and r.previous == 0]
+    ranking = figures.summary.ranking
+    silent = [r.name for r in ranking if r.current == 0 and r.previous == 0]
     if silent:
-        warnings.append(f"{period.slug} ve bir önceki dönemde hiç verisi olmayan iller: {', '.join(silent)}")
-    for row in figures.ranking:
+        warnings.append(f"{period.slug} ve bir yıl önceki dönemde hiç verisi olmayan iller: {', '.join(silent)}")
+    for row in ranking:
         if row.change is not None and abs(row.change) > CHANGE_LIMIT:
             warnings.append(f"{row.name} ilinin değişimi %{number(row.change, 1)} (%1.000'in üzerinde)")
     reserved = sorted(set(aggregates.by_chapter["chapter"]) & RESERVED_CHAPTERS)

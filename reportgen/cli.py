@@ -4,6 +4,7 @@ and a non-zero exit code. Heavy imports happen inside the commands, so ``--help`
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -21,6 +22,7 @@ STAGES = {
     "render": "HTML oluşturuluyor",
     "pdf": "PDF oluşturuluyor",
     "tables": "Tablolar yazılıyor",
+    "profiles": "İl profilleri oluşturuluyor",
     "publish": "Dosyalar yerine taşınıyor",
 }
 
@@ -29,6 +31,40 @@ def _console(quiet: bool):
     from rich.console import Console
 
     return Console(stderr=True, quiet=quiet, highlight=False)
+
+
+@contextmanager
+def _progress(console):
+    """A bar per stage on a terminal; on a log (CI, a pipe) one plain line per stage, with
+    no control characters; nothing under --quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if console.quiet or not console.is_terminal:
+        started: set[str] = set()
+
+        def log(stage: str, done: int = 0, total: int = 1) -> None:
+            if stage not in started:
+                started.add(stage)
+                console.print(STAGES[stage] + " …")
+
+        yield log
+        return
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+    tasks: dict[str, int] = {}
+
+    def show(stage: str, done: int = 0, total: int = 1) -> None:
+        for other, task in tasks.items():
+            if other != stage:
+                bars.update(task, completed=bars.tasks[task].total)
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(STAGES[stage], total=total)
+        bars.update(tasks[stage], completed=done, total=total)
+
+    with bars:
+        yield show
+        for task in tasks.values():
+            bars.update(task, completed=bars.tasks[task].total)
 
 
 def _fail(error: ReportgenError) -> None:
@@ -83,20 +119,20 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 @click.option("--strict", is_flag=True, default=None,
               help="Uyarıları hata say (CI için): verisiz il, %1.000'i aşan değişim, kullanılmayan fasıl, "
                    "desteklenmeyen CSS.")
+@click.option("--profiles", is_flag=True, default=None, help="81 ilin her biri için il profili (HTML ve PDF) de yazar.")
+@click.option("--province", "provinces", multiple=True, metavar="İL",
+              help="Yalnızca bu ilin profilini yazar (ad ya da plaka; birden çok verilebilir).")
 @click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz.")
 def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-          templates: Optional[Path], out: Optional[Path], strict: Optional[bool], quiet: bool) -> None:
+          templates: Optional[Path], out: Optional[Path], strict: Optional[bool], profiles: Optional[bool],
+          provinces: tuple[str, ...], quiet: bool) -> None:
     from .build import build as run_build
 
     console = _console(quiet)
     try:
-        config = _load(config_path, data, period, templates, strict=strict)
-        with console.status("") as status:
-            def progress(stage: str) -> None:
-                status.update(STAGES[stage] + " …")
-                if not console.is_terminal:
-                    console.print(STAGES[stage] + " …")
-
+        config = _load(config_path, data, period, templates, strict=strict, profiles=profiles,
+                       provinces=list(provinces) or None)
+        with _progress(console) as progress:
             result = run_build(config, out=out.absolute() if out else None, progress=progress)
     except ReportgenError as error:
         _fail(error)
@@ -187,9 +223,16 @@ def _summary(console, result) -> None:
                   show_edge=False, box=None)
     table.add_column("Dosya")
     table.add_column("Boyut", justify="right")
+    folders: dict[str, list[Path]] = {}
     for path in result.files:
-        size = path.stat().st_size
-        table.add_row(path.name, f"{size / 1024:,.0f} KB".replace(",", "."))
+        relative = path.relative_to(result.target)
+        folders.setdefault(relative.parts[0] if len(relative.parts) > 1 else "", []).append(path)
+    for folder, paths in folders.items():
+        size = sum(p.stat().st_size for p in paths)
+        name = paths[0].name if not folder else f"{folder}/ ({len(paths)} dosya)"
+        rows = [(p.name, p.stat().st_size) for p in paths] if not folder else [(name, size)]
+        for label, bytes_ in rows:
+            table.add_row(label, f"{bytes_ / 1024:,.0f} KB".replace(",", "."))
     console.print(table)
     console.print(f"{result.rows:,} kayıt okundu, {len(result.files)} dosya yazıldı.".replace(",", "."))
 

@@ -1,12 +1,13 @@
-"""Figures of one period against the previous one: province ranking, shares, changes,
-and the leading provinces' top chapters and countries.
+"""Figures of a period against the same months a year earlier: province rankings, shares
+and changes, the largest increases, regions, technology shares, the leading provinces'
+top chapters and countries, the 13-month trend and the head-office comparison.
 
 Everything is computed from exact sums; rounding happens only when a figure is shown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Mapping, Optional
 
@@ -14,17 +15,19 @@ import pandas as pd
 
 from .data.aggregate import Aggregates
 from .errors import DataError
-from .period import Period
-from .reference import provinces
+from .period import Period, Span
+from .reference import Region, provinces
 from .turkish import month_name
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+BILLION = Decimal(1_000_000_000)
 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of a province table. ``plate``, ``name`` and ``rank`` are empty on the
-    ``Diğer`` and ``Toplam`` lines."""
+    """One line of a table of provinces or regions. ``plate`` and ``rank`` are empty
+    on the ``Diğer`` and ``Toplam`` lines, ``name`` too."""
 
     previous: Decimal
     current: Decimal
@@ -35,6 +38,11 @@ class Row:
     rank: Optional[int] = None
     plate: Optional[int] = None
     name: Optional[str] = None
+
+    @property
+    def increase(self) -> Decimal:
+        """Change in dollars."""
+        return self.current - self.previous
 
 
 @dataclass(frozen=True)
@@ -63,16 +71,114 @@ class Leader:
 
 
 @dataclass(frozen=True)
+class TechnologyRow:
+    """A province's (or Türkiye's) manufactured exports by technology level."""
+
+    name: Optional[str]
+    """None on the Türkiye line"""
+    plate: Optional[int]
+    manufactured: Decimal
+    """value of manufactured exports"""
+    shares: dict[str, Optional[Decimal]]
+    """technology level key → per cent of manufactured exports"""
+    manufactured_share: Optional[Decimal]
+    """per cent of all exports that is manufactured"""
+
+
+@dataclass(frozen=True)
+class SpanFigures:
+    """Everything stated about one span (the year, the month or January–month)."""
+
+    span: Span
+    ranking: list[Row]
+    """all 81 provinces by value (ties: plate code)"""
+    table: ProvinceTable
+    increases: list[Row]
+    """provinces with the largest increase in dollars, largest first"""
+    over_billion: int
+    """provinces that exported more than one billion dollars"""
+    increased: int
+    """provinces whose exports rose"""
+    regions: list[Row]
+    """İBBS Düzey-1 regions by value"""
+    technology: list[TechnologyRow] = field(default_factory=list)
+    """the table's provinces and, last, Türkiye"""
+
+    @property
+    def by_plate(self) -> dict[int, Row]:
+        """The ranking's rows by plate code, to look a province up in another span."""
+        return {row.plate: row for row in self.ranking}
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    plate: int
+    name: str
+    values: list[Decimal]
+
+
+@dataclass(frozen=True)
+class Trend:
+    months: list[tuple[int, int]]
+    """(year, month), oldest first"""
+    lines: list[TrendLine]
+
+
+@dataclass(frozen=True)
+class HeadOfficeRow:
+    """A province's share of exports by activity province and by head-office province."""
+
+    plate: int
+    name: str
+    activity: Decimal
+    activity_share: Optional[Decimal]
+    head_office: Decimal
+    head_office_share: Optional[Decimal]
+
+
+@dataclass(frozen=True)
+class Settings:
+    top_provinces: int = 15
+    leaders: int = 3
+    leader_items: int = 3
+    highlights: int = 5
+    """monthly bulletins name this many provinces, and this many largest increases"""
+
+
+@dataclass(frozen=True)
+class Names:
+    """Reference data the figures are labelled with."""
+
+    chapters: Mapping[str, str]
+    chapter_words: Mapping[str, str]
+    countries: Mapping[str, str]
+    regions: Mapping[int, Region]
+
+
+@dataclass(frozen=True)
 class Figures:
-    """Everything the bulletin states about a period: the template context's numbers."""
+    """Everything the bulletin states: the template context's numbers."""
 
     period: Period
-    previous_period: Period
-    ranking: list[Row]
-    """all 81 provinces, by current value (ties: plate code)"""
-    table: ProvinceTable
+    main: SpanFigures
+    """the year (annual bulletin) or the month (monthly bulletin)"""
+    cumulative: Optional[SpanFigures]
+    """January–month (monthly bulletin only)"""
+    bullets: list[Row]
+    """the provinces the opening bullets name (three a year, five a month)"""
     leaders: list[Leader]
-    """the top provinces (at most ``leaders`` of them, only those that exported)"""
+    """the top provinces of the main span that exported, with their top chapters and countries"""
+    trend: Optional[Trend]
+    """monthly bulletin: the last 13 months of the month's top provinces"""
+    head_office: list[HeadOfficeRow]
+    """when the data has head-office provinces: the table's provinces under both"""
+    region_members: dict[str, list[str]]
+    """region name → its provinces (in plate order), regions in code order"""
+
+    @property
+    def summary(self) -> SpanFigures:
+        """The span for counts, technology and regions: January–month, or the year."""
+        return self.cumulative or self.main
 
 
 def share(part: Decimal, whole: Decimal) -> Optional[Decimal]:
@@ -90,70 +196,160 @@ def _row(previous: Decimal, current: Decimal, totals: tuple[Decimal, Decimal], *
                current_share=share(current, totals[1]), change=change(current, previous), **who)
 
 
-def check_coverage(aggregates: Aggregates, *periods: Period) -> None:
+def check_coverage(aggregates: Aggregates, period: Period) -> None:
     """A month with no record at all is missing data, never a zero."""
     present = aggregates.months()
-    for period in periods:
-        missing = [m for (y, m) in period.pairs() if (y, m) not in present]
-        if missing:
-            months = ", ".join(month_name(m) for m in missing)
-            raise DataError(f"{period.year} yılının şu aylarına ait hiç kayıt yok: {months} "
-                            f"(bülten bu ayların verisini gerektiriyor)")
+    missing: dict[int, list[int]] = {}
+    for year, month in period.required_pairs():
+        if (year, month) not in present:
+            missing.setdefault(year, []).append(month)
+    if missing:
+        parts = [f"{year}: {', '.join(month_name(m) for m in months)}" for year, months in sorted(missing.items())]
+        raise DataError(f"bültenin gerektirdiği ayların verisi yok ({'; '.join(parts)}); "
+                        f"bu aylara ait hiç kayıt bulunamadı")
 
 
-def _in_period(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-    return frame[(frame["year"] == period.year) & frame["month"].isin(period.months)]
+def in_span(frame: pd.DataFrame, span: Span) -> pd.DataFrame:
+    return frame[(frame["year"] == span.year) & frame["month"].between(span.first, span.last)]
 
 
-def _sum_by(frame: pd.DataFrame, key: str) -> dict:
-    return {k: sum(v, Decimal(0)) for k, v in frame.groupby(key, sort=True)["value"]}
+def sum_by(frame: pd.DataFrame, key) -> dict:
+    return {k: sum(v, ZERO) for k, v in frame.groupby(key, sort=True)["value"]}
+
+
+def _totals(rows: list[Row]) -> tuple[Decimal, Decimal]:
+    return sum((r.previous for r in rows), ZERO), sum((r.current for r in rows), ZERO)
 
 
 def rank_provinces(previous: Mapping[int, Decimal], current: Mapping[int, Decimal]) -> list[Row]:
-    totals = (sum(previous.values(), Decimal(0)), sum(current.values(), Decimal(0)))
+    totals = (sum(previous.values(), ZERO), sum(current.values(), ZERO))
     plates = sorted((p.plate for p in provinces()), key=lambda plate: (-current.get(plate, 0), plate))
     return [
-        _row(previous.get(plate, Decimal(0)), current.get(plate, Decimal(0)), totals,
+        _row(previous.get(plate, ZERO), current.get(plate, ZERO), totals,
              rank=rank, plate=plate, name=provinces()[plate - 1].name)
         for rank, plate in enumerate(plates, start=1)
     ]
 
 
 def province_table(ranking: list[Row], top: int) -> ProvinceTable:
-    totals = (sum((r.previous for r in ranking), Decimal(0)), sum((r.current for r in ranking), Decimal(0)))
-    rest = ranking[top:]
-    other = _row(sum((r.previous for r in rest), Decimal(0)), sum((r.current for r in rest), Decimal(0)), totals)
+    totals = _totals(ranking)
+    other = _row(*_totals(ranking[top:]), totals)
     return ProvinceTable(rows=ranking[:top], other=other, total=_row(*totals, totals))
+
+
+def largest_increases(ranking: list[Row], count: int) -> list[Row]:
+    rising = [r for r in ranking if r.increase > 0]
+    return sorted(rising, key=lambda r: (-r.increase, r.plate))[:count]
+
+
+def region_rows(ranking: list[Row], regions: Mapping[int, Region]) -> list[Row]:
+    """Regions by value (ties: region code), with shares of the whole country."""
+    previous: dict[Region, Decimal] = {}
+    current: dict[Region, Decimal] = {}
+    for row in ranking:
+        region = regions[row.plate]
+        previous[region] = previous.get(region, ZERO) + row.previous
+        current[region] = current.get(region, ZERO) + row.current
+    totals = _totals(ranking)
+    ordered = sorted(current, key=lambda region: (-current[region], region.code))
+    return [_row(previous[region], current[region], totals, rank=rank, name=region.name)
+            for rank, region in enumerate(ordered, start=1)]
+
+
+def technology_rows(frame: Optional[pd.DataFrame], span: Span, rows: list[Row],
+                    levels: tuple[str, ...]) -> list[TechnologyRow]:
+    """Shares of each technology level in manufactured exports: the given provinces, then
+    Türkiye (``plate`` None)."""
+    if frame is None:
+        return []
+    sums = sum_by(in_span(frame, span), ["plate", "level"])
+
+    def make(name: Optional[str], plate: Optional[int]) -> TechnologyRow:
+        by_level = {level: sum((v for (p, lv), v in sums.items() if lv == level and plate in (None, p)), ZERO)
+                    for level in levels}
+        everything = sum((v for (p, _), v in sums.items() if plate in (None, p)), ZERO)
+        manufactured = sum(by_level.values(), ZERO)
+        return TechnologyRow(name=name, plate=plate, manufactured=manufactured,
+                             shares={level: share(value, manufactured) for level, value in by_level.items()},
+                             manufactured_share=share(manufactured, everything))
+
+    return [make(row.name, row.plate) for row in rows] + [make(None, None)]
+
+
+def span_figures(aggregates: Aggregates, span: Span, settings: Settings, names: Names,
+                 levels: tuple[str, ...]) -> SpanFigures:
+    ranking = rank_provinces(sum_by(in_span(aggregates.by_chapter, span.previous), "plate"),
+                             sum_by(in_span(aggregates.by_chapter, span), "plate"))
+    table = province_table(ranking, settings.top_provinces)
+    return SpanFigures(
+        span=span, ranking=ranking, table=table,
+        increases=largest_increases(ranking, settings.highlights),
+        over_billion=sum(1 for r in ranking if r.current > BILLION),
+        increased=sum(1 for r in ranking if r.increase > 0),
+        regions=region_rows(ranking, names.regions),
+        technology=technology_rows(aggregates.by_technology, span, table.rows, levels),
+    )
 
 
 def top_items(frame: pd.DataFrame, plate: int, key: str, count: int, names: Mapping[str, str],
               words: Mapping[str, str] = {}) -> list[Item]:
     """The province's largest chapters or countries with positive net exports; ties by
     code, for a stable order."""
-    sums = _sum_by(frame[frame["plate"] == plate], key)
+    sums = sum_by(frame[frame["plate"] == plate], key)
     ordered = sorted(((k, v) for k, v in sums.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))[:count]
     return [Item(code=code, name=names[code], value=value, word=words.get(code, "")) for code, value in ordered]
 
 
-def compute(aggregates: Aggregates, period: Period, *, top_provinces: int, leaders: int,
-            leader_items: int, chapter_names: Mapping[str, str], chapter_words: Mapping[str, str],
-            country_names: Mapping[str, str]) -> Figures:
-    previous = period.previous
-    check_coverage(aggregates, previous, period)
-    chapters_now = _in_period(aggregates.by_chapter, period)
-    ranking = rank_provinces(_sum_by(_in_period(aggregates.by_chapter, previous), "plate"),
-                             _sum_by(chapters_now, "plate"))
-    countries_now = _in_period(aggregates.by_country, period)
+def trend(aggregates: Aggregates, period: Period, rows: list[Row]) -> Trend:
+    months = period.trend_pairs()
+    sums = sum_by(aggregates.by_chapter, ["plate", "year", "month"])
+    return Trend(months=months, lines=[
+        TrendLine(plate=r.plate, name=r.name, values=[sums.get((r.plate, y, m), ZERO) for y, m in months])
+        for r in rows])
+
+
+def head_office_rows(aggregates: Aggregates, span: Span, rows: list[Row]) -> list[HeadOfficeRow]:
+    if aggregates.by_head_office is None:
+        return []
+    activity = sum_by(in_span(aggregates.by_chapter, span), "plate")
+    head_office = sum_by(in_span(aggregates.by_head_office, span), "plate")
+    totals = sum(activity.values(), ZERO), sum(head_office.values(), ZERO)
+    return [HeadOfficeRow(plate=r.plate, name=r.name, activity=activity.get(r.plate, ZERO),
+                          activity_share=share(activity.get(r.plate, ZERO), totals[0]),
+                          head_office=head_office.get(r.plate, ZERO),
+                          head_office_share=share(head_office.get(r.plate, ZERO), totals[1]))
+            for r in rows]
+
+
+def compute(aggregates: Aggregates, period: Period, settings: Settings, names: Names,
+            levels: tuple[str, ...] = ()) -> Figures:
+    check_coverage(aggregates, period)
+    main = span_figures(aggregates, period.main, settings, names, levels)
+    cumulative = span_figures(aggregates, period.cumulative, settings, names, levels) if period.cumulative else None
+    summary = cumulative or main
+    exporters = [row for row in main.ranking if row.current > 0]
+    chapters_now = in_span(aggregates.by_chapter, period.main)
+    countries_now = in_span(aggregates.by_country, period.main)
     return Figures(
         period=period,
-        previous_period=previous,
-        ranking=ranking,
-        table=province_table(ranking, top_provinces),
+        main=main,
+        cumulative=cumulative,
+        bullets=exporters[:settings.leaders if period.is_annual else settings.highlights],
         leaders=[
             Leader(row=row,
-                   chapters=top_items(chapters_now, row.plate, "chapter", leader_items, chapter_names,
-                                      chapter_words),
-                   countries=top_items(countries_now, row.plate, "country", leader_items, country_names))
-            for row in ranking[:leaders] if row.current > 0
+                   chapters=top_items(chapters_now, row.plate, "chapter", settings.leader_items,
+                                      names.chapters, names.chapter_words),
+                   countries=top_items(countries_now, row.plate, "country", settings.leader_items, names.countries))
+            for row in exporters[:settings.leaders]
         ],
+        trend=None if period.is_annual else trend(aggregates, period, exporters[:settings.highlights]),
+        head_office=head_office_rows(aggregates, summary.span, summary.table.rows),
+        region_members=region_members(names.regions),
     )
+
+
+def region_members(regions: Mapping[int, Region]) -> dict[str, list[str]]:
+    members: dict[Region, list[str]] = {}
+    for plate, region in sorted(regions.items()):
+        members.setdefault(region, []).append(provinces()[plate - 1].name)
+    return {region.name: names for region, names in sorted(members.items(), key=lambda kv: kv[0].code)}

@@ -57,6 +57,13 @@ class Labels(_Strict):
     table_countries: str
     chart_chapters: str
     chart_countries: str
+    region: str
+    turkiye: str
+    manufactured_share: str
+    activity_share: str
+    head_office_share: str
+    technology: dict[str, str]
+    """technology level key → its name (``yuksek: Yüksek teknoloji``)"""
 
 
 class Config(_Strict):
@@ -87,7 +94,15 @@ class Config(_Strict):
     """Name of the bulletin files without extension (``.html``, ``.pdf``)."""
     labels: Labels
     sections: list[str]
-    """Sections of the bulletin in order; each is ``sections/<name>.html`` in the templates."""
+    """Sections of the annual bulletin in order; each is ``sections/<name>.html``."""
+    monthly_sections: list[str]
+    """Sections of the monthly bulletin in order."""
+    highlights: int = Field(5, ge=1, le=81)
+    """Monthly bulletins: provinces in the opening bullets and in the largest increases."""
+    profiles: bool = False
+    """Also build a profile (HTML and PDF) of every province, in ``iller/``."""
+    provinces: list[str] = []
+    """Build profiles of just these provinces (names or plate codes)."""
     strict: bool = False
     """Treat warnings (a province with no data, a change over 1000 %, a reserved chapter,
     unsupported CSS) as errors: for unattended CI builds."""

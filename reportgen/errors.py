@@ -12,6 +12,21 @@ class ReportgenError(Exception):
 
     exit_code = 1
 
+    def __new__(cls, *args, **kwargs):
+        error = super().__new__(cls, *args)
+        error._arguments = (args, kwargs)
+        return error
+
+    def __reduce__(self):
+        """Rebuild from the original arguments, so an error raised in a worker process
+        reaches the CLI with its message unchanged."""
+        args, kwargs = self._arguments
+        return (_rebuild, (type(self), args, kwargs))
+
+
+def _rebuild(cls, args, kwargs):
+    return cls(*args, **kwargs)
+
 
 class DataError(ReportgenError):
     """Bad input data: names the file, and where known the row, column and value."""

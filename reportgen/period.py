@@ -1,4 +1,9 @@
-"""The period a bulletin covers and the period it is compared with."""
+"""The periods a bulletin covers and the periods they are compared with.
+
+A ``Span`` is a run of months in one year. An annual bulletin covers one span, the year;
+a monthly bulletin covers the month and the cumulative January–month span, each against
+the same months a year earlier.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +11,106 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass
+from typing import Iterable, Optional
 
-from .errors import ConfigError
+from .errors import ConfigError, DataError
 
 
 @dataclass(frozen=True)
-class Period:
-    """An annual period: January–December of ``year``, compared with the year before."""
+class Span:
+    """Months ``first``–``last`` of ``year``."""
 
     year: int
+    first: int = 1
+    last: int = 12
 
     @property
-    def previous(self) -> "Period":
-        return Period(self.year - 1)
+    def previous(self) -> "Span":
+        """The same months a year earlier."""
+        return Span(self.year - 1, self.first, self.last)
 
     @property
     def months(self) -> tuple[int, ...]:
-        return tuple(range(1, 13))
+        return tuple(range(self.first, self.last + 1))
 
     @property
-    def slug(self) -> str:
-        """Folder and file name part: ``2023``."""
-        return str(self.year)
+    def is_year(self) -> bool:
+        return (self.first, self.last) == (1, 12)
+
+    @property
+    def is_month(self) -> bool:
+        return self.first == self.last
 
     def pairs(self) -> list[tuple[int, int]]:
         return [(self.year, m) for m in self.months]
 
 
-def parse_period(text: str | None) -> Period:
+@dataclass(frozen=True)
+class Period:
+    """What a bulletin is about: a year (``month`` is None) or a month of a year."""
+
+    year: int
+    month: Optional[int] = None
+
+    @property
+    def is_annual(self) -> bool:
+        return self.month is None
+
+    @property
+    def main(self) -> Span:
+        """The span the bulletin leads with: the year, or the month."""
+        return Span(self.year) if self.month is None else Span(self.year, self.month, self.month)
+
+    @property
+    def cumulative(self) -> Optional[Span]:
+        """January to the month, for monthly bulletins (the whole year in December)."""
+        return None if self.month is None else Span(self.year, 1, self.month)
+
+    @property
+    def slug(self) -> str:
+        """Folder and file name part: ``2023``, ``2024-06``."""
+        return str(self.year) if self.month is None else f"{self.year}-{self.month:02d}"
+
+    def trend_pairs(self, length: int = 13) -> list[tuple[int, int]]:
+        """The ``length`` months ending with this one, oldest first."""
+        end = self.year * 12 + (self.month or 12) - 1
+        return [(index // 12, index % 12 + 1) for index in range(end - length + 1, end + 1)]
+
+    def required_pairs(self) -> list[tuple[int, int]]:
+        """Every (year, month) the bulletin's figures rest on."""
+        spans = [self.main, self.main.previous]
+        if self.cumulative:
+            spans += [self.cumulative, self.cumulative.previous]
+        pairs = {pair for span in spans for pair in span.pairs()}
+        if not self.is_annual:
+            pairs.update(self.trend_pairs())
+        return sorted(pairs)
+
+
+def parse_period(text: Optional[str], available: Iterable[tuple[int, int]] = ()) -> Period:
+    """``2023`` (annual), ``2024-06`` (monthly) or ``latest`` (the latest month with data)."""
     if text is None:
-        raise ConfigError("dönem verilmedi (config.yaml'da 'period' ya da --period, ör. 2023)", key="period")
-    if not re.fullmatch(r"\d{4}", text.strip()):
-        raise ConfigError(f"dönem YYYY biçiminde bir yıl olmalı, verilen: {text!r}", key="period")
-    return Period(int(text))
+        raise ConfigError("dönem verilmedi (config.yaml'da 'period' ya da --period, ör. 2023 ya da 2024-06)",
+                          key="period")
+    text = text.strip()
+    if text == "latest":
+        months = sorted(available)
+        if not months:
+            raise DataError("veride hiç ay yok; 'latest' dönemi belirlenemedi")
+        year, month = months[-1]
+        return Period(year, month)
+    if re.fullmatch(r"\d{4}", text):
+        return Period(int(text))
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match and 1 <= int(match[2]) <= 12:
+        return Period(int(match[1]), int(match[2]))
+    raise ConfigError(f"dönem YYYY (yıl), YYYY-AA (ay) ya da latest olmalı, verilen: {text!r}", key="period")
+
+
+def check_period_text(text: Optional[str]) -> None:
+    """Reject a malformed period before any data is read."""
+    if text is None or text.strip() != "latest":
+        parse_period(text)
 
 
 def creation_date(period: Period) -> dt.datetime:
@@ -47,4 +119,5 @@ def creation_date(period: Period) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return dt.datetime(period.year + 1, 1, 1, tzinfo=dt.timezone.utc)
+    year, month = (period.year, 12) if period.month is None else (period.year, period.month)
+    return dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.timezone.utc)

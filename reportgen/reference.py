@@ -75,3 +75,17 @@ def country_names(overrides: Mapping[str, str]) -> dict[str, str]:
     names = {code: territories.get(code, code) for code in country_codes()}
     names.update(overrides)
     return names
+
+
+@dataclass(frozen=True)
+class Region:
+    """An İBBS Düzey-1 statistical region."""
+
+    code: str
+    name: str
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict[int, Region]:
+    """Plate code → its İBBS Düzey-1 region."""
+    return {int(r["plate"]): Region(r["code"], r["name"]) for r in _read_csv("regions.csv")}

@@ -70,7 +70,6 @@ class Context:
         return {
             "figures": self.figures,
             "period": self.figures.period,
-            "previous_period": self.figures.previous_period,
             "charts": self.charts,
             "config": self.config,
             "labels": self.config.labels,
@@ -81,8 +80,14 @@ class Context:
 
 
 def render_html(env: jinja2.Environment, context: Context) -> str:
+    return render_template(env, MAIN_TEMPLATE, context.as_dict())
+
+
+def render_template(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> str:
+    """Render one template; any template mistake becomes a TemplateError naming the file
+    and line."""
     try:
-        return env.get_template(MAIN_TEMPLATE).render(context.as_dict())
+        return env.get_template(name).render(variables)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(exc.message or str(exc), template=exc.filename or exc.name, line=exc.lineno) from None
     except jinja2.TemplateNotFound as exc:

@@ -44,12 +44,20 @@ class Targets:
     provinces: dict[int, list[int]]
     other: list[int]
     leaders: dict[int, dict[str, dict[str, int]]]
+    extend_to: tuple[int, int]
+    """(year, last month) of the synthetic months after the published years"""
 
 
 def load_targets() -> Targets:
     raw = yaml.safe_load((Path(__file__).parent / "refdata" / "sample-targets.yaml").read_text("utf-8"))
     return Targets(years=raw["years"], provinces={int(k): v for k, v in raw["provinces"].items()},
-                   other=raw["other"], leaders={int(k): v for k, v in raw["leaders_2023"].items()})
+                   other=raw["other"], leaders={int(k): v for k, v in raw["leaders_2023"].items()},
+                   extend_to=tuple(raw["extend_to"]))
+
+
+def _months_of(year: int, targets: Targets) -> np.ndarray:
+    last = targets.extend_to[1] if year == targets.extend_to[0] else 12
+    return np.arange(1, last + 1)
 
 
 def allocate(total: int, weights: np.ndarray) -> np.ndarray:
@@ -88,6 +96,10 @@ def _marginal(total: int, codes: list[str], weights: np.ndarray, fixed: dict[str
     return {**fixed, **dict(zip(free, (int(a) for a in amounts)))}
 
 
+def _leading_first(leading: list[str], order: list[str]) -> list[str]:
+    return leading + [code for code in order if code not in leading]
+
+
 def _decay(n: int) -> np.ndarray:
     """Weights of the n codes a province exports, largest first."""
     return 1 / np.arange(1, n + 1) ** 0.9
@@ -124,6 +136,7 @@ class _Generator:
         self.chapter_base = 1 / np.arange(1, len(self.chapters) + 1) ** 1.1
         self.country_base = 1 / np.arange(1, len(COUNTRIES) + 1) ** 1.0
         self.products = {c: self._product_codes(c) for c in self.chapters}
+        self.profiles: dict[int, tuple[list[str], list[str]]] = {}
 
     def _product_codes(self, chapter: str) -> list[str]:
         headings = self.rng.choice(np.arange(1, 10), size=int(self.rng.integers(2, 5)), replace=False)
@@ -143,20 +156,31 @@ class _Generator:
             cap = int(min(v[i] for v in t.provinces.values()) * 0.9) * CENTS_PER_MILLION
             amounts = capped_allocate(t.other[i] * CENTS_PER_MILLION, size * growth, cap)
             result.update({(plate, year): int(a) for plate, a in zip(others, amounts)})
+        extra_year, last_month = t.extend_to
+        part_of_year = SEASON[:last_month].sum() / SEASON.sum()
+        for plate in sorted({plate for plate, _ in result}):
+            growth = float(self.rng.normal(1.03, 0.08))
+            result[(plate, extra_year)] = int(result[(plate, t.years[-1])] * growth * part_of_year)
         return result
+
+    def _profile(self, plate: int) -> tuple[list[str], list[str]]:
+        """A province's chapters and markets, largest first: drawn once, kept every year."""
+        if plate not in self.profiles:
+            chapters = np.argsort(-(self.chapter_base * self.rng.lognormal(0, 1.2, len(self.chapters))))
+            countries = np.argsort(-(self.country_base * self.rng.lognormal(0, 0.8, len(COUNTRIES))))
+            self.profiles[plate] = ([self.chapters[i] for i in chapters], [COUNTRIES[i] for i in countries])
+        return self.profiles[plate]
 
     def province_year(self, plate: int, year: int, total: int, largest: int) -> pd.DataFrame:
         rng = self.rng
         scale = (total / largest) ** 0.35
         n_chapters = int(np.clip(round(8 + 45 * scale), 8, len(self.chapters)))
         n_countries = int(np.clip(round(10 + 60 * scale), 10, len(COUNTRIES)))
-        chapter_order = np.argsort(-(self.chapter_base * rng.lognormal(0, 1.2, len(self.chapters))))
-        country_order = np.argsort(-(self.country_base * rng.lognormal(0, 0.8, len(COUNTRIES))))
-        chapter_codes = [self.chapters[i] for i in chapter_order[:n_chapters]]
-        country_codes = [COUNTRIES[i] for i in country_order[:n_countries]]
-        fixed = self.targets.leaders.get(plate, {}) if year == self.targets.years[-1] else {}
-        for key, codes in (("chapters", chapter_codes), ("countries", country_codes)):
-            codes.extend(c for c in fixed.get(key, {}) if c not in codes)
+        chapter_order, country_order = self._profile(plate)
+        leading = self.targets.leaders.get(plate, {})
+        chapter_codes = _leading_first(list(leading.get("chapters", {})), chapter_order)[:n_chapters]
+        country_codes = _leading_first(list(leading.get("countries", {})), country_order)[:n_countries]
+        fixed = leading if year == self.targets.years[-1] else {}
         by_chapter = _marginal(total, chapter_codes, _decay(len(chapter_codes)),
                                {k: v * CENTS_PER_MILLION for k, v in fixed.get("chapters", {}).items()})
         by_country = _marginal(total, country_codes, _decay(len(country_codes)),
@@ -174,10 +198,11 @@ class _Generator:
         rng = self.rng
         records: list[tuple] = []
         name = province_name(plate)
+        calendar = _months_of(year, self.targets)
         for i, j in zip(*np.nonzero(cells)):
             value = int(cells[i, j])
-            months = np.arange(1, 13) if value > 2e9 else np.sort(
-                rng.choice(np.arange(1, 13), size=int(rng.integers(1, 13)), replace=False))
+            months = calendar if value > 2e9 else np.sort(
+                rng.choice(calendar, size=int(rng.integers(1, len(calendar) + 1)), replace=False))
             weights = SEASON[months - 1] * rng.lognormal(0, 0.25, len(months))
             by_month = allocate(value, weights)
             products = self.products[chapter_codes[i]]
@@ -193,6 +218,16 @@ class _Generator:
             records, columns=["year", "month", "province", "hs_code", "country", "cents"])
 
 
+def _head_offices(activity: pd.Series, rng: np.random.Generator) -> pd.Series:
+    """Most firms are registered where they produce; many are registered in the large
+    cities instead — the gap these statistics exist to show."""
+    draw = rng.random(len(activity))
+    head_office = activity.copy()
+    for name, (low, high) in {"İstanbul": (0.0, 0.14), "Ankara": (0.14, 0.19), "İzmir": (0.19, 0.22)}.items():
+        head_office[(draw >= low) & (draw < high)] = name
+    return head_office
+
+
 def generate(targets: Targets | None = None) -> pd.DataFrame:
     """The whole sample, one row per year × month × province × product × country."""
     generator = _Generator(targets or load_targets())
@@ -202,6 +237,7 @@ def generate(targets: Targets | None = None) -> pd.DataFrame:
               for (plate, year), total in sorted(totals.items())]
     data = pd.concat(frames, ignore_index=True)
     data["value_usd"] = data.pop("cents") / 100
+    data["hq_province"] = _head_offices(data["province"], generator.rng)
     data["year"] = data["year"].astype("int16")
     data["month"] = data["month"].astype("int8")
     return data.sort_values(["year", "month", "province", "hs_code", "country"], kind="stable",

@@ -1,21 +1,24 @@
-"""The computed tables as data files: one XLSX workbook (numbers stored as numbers, with
-Turkish display formats) and one CSV per table (exact values, for further processing)."""
+"""The computed tables as data files: one XLSX workbook laid out as statistical
+spreadsheets should be (a cover sheet listing the tables; one sheet per table with its
+title, unit, source and notes; numbers stored as numbers with Turkish display formats;
+header frozen; widths set) and one CSV per table (exact values, for further processing)."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, Optional
 
-from .compute import Figures, Row
-from .config import Labels
-from .turkish import chapter_code, round_half_up, upper_tr
+from .compute import Figures, Row, SpanFigures
+from .config import Config, Labels
+from .period import Span
+from .turkish import chapter_code, round_half_up, span_label, upper_tr
 
 Kind = Literal["text", "int", "usd", "pct"]
-XLSX_FORMATS = {"text": None, "int": "0", "usd": "#,##0", "pct": "0.0"}
+XLSX_FORMATS = {"text": "@", "int": "0", "usd": "#,##0.00", "pct": "0.0"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class DataTable:
     title: str
     columns: list[Column]
     rows: list[list]
+    notes: list[str] = field(default_factory=list)
 
 
 def _ranking_cells(row: Row, label: Optional[str] = None) -> list:
@@ -38,37 +42,69 @@ def _ranking_cells(row: Row, label: Optional[str] = None) -> list:
             row.current, row.current_share, row.change]
 
 
-def _ranking_columns(figures: Figures, labels: Labels) -> list[Column]:
-    before, now = figures.previous_period.year, figures.period.year
+def _ranking_columns(span: Span, labels: Labels, first: str) -> list[Column]:
+    before, now = span_label(span.previous), span_label(span)
     return [
-        Column(labels.rank, "int"), Column(labels.plate, "int"), Column(labels.province, "text"),
+        Column(labels.rank, "int"), Column(labels.plate, "int"), Column(first, "text"),
         Column(f"{before} ({labels.value_usd})", "usd"), Column(f"{before} {labels.share}", "pct"),
         Column(f"{now} ({labels.value_usd})", "usd"), Column(f"{now} {labels.share}", "pct"),
         Column(labels.change, "pct"),
     ]
 
 
-def _item_columns(figures: Figures, labels: Labels, what: str) -> list[Column]:
+def _item_columns(span: Span, labels: Labels, what: str) -> list[Column]:
     return [Column(labels.province, "text"), Column(labels.rank, "int"), Column(what, "text"),
-            Column(f"{figures.period.year} ({labels.value_usd})", "usd")]
+            Column(f"{span_label(span)} ({labels.value_usd})", "usd")]
+
+
+def _province_table(name: str, figures_of_span: SpanFigures, labels: Labels) -> DataTable:
+    table = figures_of_span.table
+    return DataTable(
+        name, f"{labels.table_provinces} ({span_label(figures_of_span.span)})",
+        _ranking_columns(figures_of_span.span, labels, labels.province),
+        [_ranking_cells(r) for r in table.rows]
+        + [_ranking_cells(table.other, labels.other), _ranking_cells(table.total, labels.total)])
 
 
 def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
-    table = figures.table
-    columns = _ranking_columns(figures, labels)
-    return [
-        DataTable("tablo-1-iller", labels.table_provinces, columns,
-                  [_ranking_cells(r) for r in table.rows]
-                  + [_ranking_cells(table.other, labels.other), _ranking_cells(table.total, labels.total)]),
-        DataTable("tum-iller", labels.table_provinces, columns,
-                  [_ranking_cells(r) for r in figures.ranking]),
-        DataTable("fasillar", labels.table_chapters, _item_columns(figures, labels, labels.chapter),
+    summary = figures.summary
+    main_span = figures.main.span
+    tables = [_province_table("tablo-1-iller", figures.main, labels)]
+    if figures.cumulative:
+        tables.append(_province_table("tablo-2-iller-kumulatif", figures.cumulative, labels))
+    tables += [
+        DataTable("tum-iller", f"{labels.table_provinces} ({span_label(summary.span)})",
+                  _ranking_columns(summary.span, labels, labels.province),
+                  [_ranking_cells(r) for r in summary.ranking]),
+        DataTable("fasillar", f"{labels.table_chapters} ({span_label(main_span)})",
+                  _item_columns(main_span, labels, labels.chapter),
                   [[l.row.name, i, f"{chapter_code(c.code)} {c.name}", c.value]
                    for l in figures.leaders for i, c in enumerate(l.chapters, start=1)]),
-        DataTable("ulkeler", labels.table_countries, _item_columns(figures, labels, labels.country),
+        DataTable("ulkeler", f"{labels.table_countries} ({span_label(main_span)})",
+                  _item_columns(main_span, labels, labels.country),
                   [[l.row.name, i, c.name, c.value]
                    for l in figures.leaders for i, c in enumerate(l.countries, start=1)]),
+        DataTable("bolgeler", f"{labels.region} ({span_label(summary.span)})",
+                  _ranking_columns(summary.span, labels, labels.region),
+                  [_ranking_cells(r, r.name) for r in summary.regions]),
     ]
+    if summary.technology:
+        tables.append(DataTable(
+            "teknoloji", f"{labels.manufactured_share} ({span_label(summary.span)})",
+            [Column(labels.province, "text")] + [Column(f"{n} (%)", "pct") for n in labels.technology.values()]
+            + [Column(labels.manufactured_share, "pct")],
+            [[upper_tr(r.name) if r.name else labels.turkiye] + [r.shares[k] for k in labels.technology]
+             + [r.manufactured_share] for r in summary.technology]))
+    if figures.head_office:
+        tables.append(DataTable(
+            "merkez-ili", f"{labels.province} ({span_label(summary.span)})",
+            [Column(labels.plate, "int"), Column(labels.province, "text"),
+             Column(f"{labels.activity_share} – {labels.value_usd}", "usd"), Column(labels.activity_share, "pct"),
+             Column(f"{labels.head_office_share} – {labels.value_usd}", "usd"),
+             Column(labels.head_office_share, "pct")],
+            [[r.plate, upper_tr(r.name), r.activity, r.activity_share, r.head_office, r.head_office_share]
+             for r in figures.head_office]))
+    return tables
 
 
 def _csv_value(value, kind: Kind) -> str:
@@ -92,31 +128,49 @@ def to_csv(table: DataTable) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(tables: list[DataTable], *, title: str, author: str, created: dt.datetime) -> bytes:
-    """One sheet per table: title row, header row frozen, numbers as numbers with display
-    formats (Excel shows them with the reader's Turkish separators)."""
+def to_xlsx(tables: list[DataTable], config: Config, created: dt.datetime) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"title": title, "author": author, "created": created})
-    bold = workbook.add_format({"bold": True, "font_size": 12})
-    header = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
-    formats = {kind: workbook.add_format({"num_format": f}) if f else None for kind, f in XLSX_FORMATS.items()}
+    workbook.set_properties({"title": config.title, "author": config.publisher, "created": created})
+    styles = {
+        "title": workbook.add_format({"bold": True, "font_size": 13}),
+        "meta": workbook.add_format({"italic": True, "font_color": "#444444"}),
+        "header": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top",
+                                       "bg_color": "#dde6f0"}),
+        "link": workbook.add_format({"font_color": "#123c69", "underline": 1}),
+    }
+    formats = {kind: workbook.add_format({"num_format": f}) for kind, f in XLSX_FORMATS.items()}
+    cover = workbook.add_worksheet("Kapak")
+    cover.write(0, 0, config.title, styles["title"])
+    cover.write(1, 0, config.publisher, styles["meta"])
+    cover.set_column(0, 0, 28)
+    cover.set_column(1, 1, 70)
+    for index, table in enumerate(tables, start=3):
+        cover.write_url(index, 0, f"internal:'{table.name}'!A1", styles["link"], table.name)
+        cover.write(index, 1, table.title)
     for table in tables:
-        sheet = workbook.add_worksheet(table.name[:31])
-        sheet.write(0, 0, table.title, bold)
-        for col, column in enumerate(table.columns):
-            sheet.write(2, col, column.label, header)
-            sheet.set_column(col, col, max(10, min(40, len(column.label) + 2)), formats[column.kind])
-        for r, row in enumerate(table.rows, start=3):
-            for col, (value, column) in enumerate(zip(row, table.columns)):
-                if value is None:
-                    continue
-                if isinstance(value, Decimal):
-                    sheet.write_number(r, col, float(value))
-                else:
-                    sheet.write(r, col, value)
-        sheet.freeze_panes(3, 0)
+        _write_sheet(workbook.add_worksheet(table.name[:31]), table, config, styles, formats)
     workbook.close()
     return buffer.getvalue()
+
+
+def _write_sheet(sheet, table: DataTable, config: Config, styles: dict, formats: dict) -> None:
+    sheet.write(0, 0, table.title, styles["title"])
+    sheet.write(1, 0, f"{config.labels.value_usd}; {config.publisher}", styles["meta"])
+    header_row = 3
+    for col, column in enumerate(table.columns):
+        sheet.write(header_row, col, column.label, styles["header"])
+        sheet.set_column(col, col, max(11, min(40, len(column.label) + 2)), formats[column.kind])
+    for r, row in enumerate(table.rows, start=header_row + 1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, Decimal):
+                sheet.write_number(r, col, float(value))
+            else:
+                sheet.write(r, col, value)
+    for offset, note in enumerate(table.notes, start=len(table.rows) + header_row + 2):
+        sheet.write(offset, 0, note, styles["meta"])
+    sheet.freeze_panes(header_row + 1, 0)

@@ -164,9 +164,40 @@ def copula(name: str) -> str:
     return f"{name}'{consonant}{harmonic}r"
 
 
+_ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
+_ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
+_PLAIN = str.maketrans("âîû", "aiu")
+
+
+def sort_key_tr(text: str) -> tuple:
+    """Turkish alphabetical order: Ç after C, Ğ after G, I before İ, Ö after O, Ş after S."""
+    return tuple(_ORDER.get(letter, 100 + ord(letter)) for letter in lower_tr(text).translate(_PLAIN))
+
+
+def sort_tr(items: list[str]) -> list[str]:
+    """Names in Turkish alphabetical order: ``['Şanlıurfa', 'Sivas', 'Çorum', 'Ceyhan']`` →
+    ``['Ceyhan', 'Çorum', 'Sivas', 'Şanlıurfa']``."""
+    return sorted(items, key=sort_key_tr)
+
+
 def month_name(month: int) -> str:
     """``6`` → ``Haziran`` (CLDR month names, capitalised as Turkish writes them)."""
     return get_month_names("wide", locale=LOCALE)[int(month)]
+
+
+def month_abbreviation(month: int) -> str:
+    """``6`` → ``Haz`` (CLDR's abbreviated month names)."""
+    return get_month_names("abbreviated", locale=LOCALE)[int(month)]
+
+
+def span_label(span) -> str:
+    """A run of months as a column head: ``Span(2023)`` → ``2023``;
+    ``Span(2024, 6, 6)`` → ``Haziran 2024``; ``Span(2024, 1, 6)`` → ``Ocak-Haziran 2024``."""
+    if (span.first, span.last) == (1, 12):
+        return str(span.year)
+    if span.first == span.last:
+        return f"{month_name(span.first)} {span.year}"
+    return f"{month_name(span.first)}-{month_name(span.last)} {span.year}"
 
 
 def join_words(items: list[str], conjunction: str = "ve") -> str:
@@ -194,7 +225,10 @@ FILTERS = {
     "chapter_code": chapter_code,
     "copula": copula,
     "month_name": month_name,
+    "month_abbreviation": month_abbreviation,
     "join_words": join_words,
     "cardinal": cardinal_words,
     "paragraphs": paragraphs,
+    "sort_tr": sort_tr,
+    "span_label": span_label,
 }

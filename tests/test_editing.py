@@ -3,7 +3,6 @@ reference page, --strict, and the manifest."""
 
 from __future__ import annotations
 
-import ast
 import json
 import hashlib
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from conftest import run_cli
 from reportgen import turkish
+from reportgen.period import Span
 from reportgen.template_docs import filter_examples
 
 STEM = "faaliyet-illerine-gore-ihracat-2023"
@@ -88,7 +88,7 @@ def test_context_command_prints_the_template_context(tmp_path, data):
     result = run_cli("context", "--data", str(data), "--period", "2023", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     context = json.loads(result.stdout)
-    first = context["figures"]["table"]["rows"][0]
+    first = context["figures"]["main"]["table"]["rows"][0]
     assert (first["name"], first["plate"], first["rank"]) == ("İstanbul", 34, 1)
     assert first["current"].startswith("59381000000")
     assert context["labels"]["province"] == "İL"
@@ -100,7 +100,7 @@ def test_reference_page_lists_every_filter_and_variable(tmp_path, data):
     assert result.returncode == 0, result.stderr
     for name in turkish.FILTERS:
         assert f"| `{name}` |" in result.stdout
-    for variable in ("figures.table.rows[0].current_share", "figures.leaders[0].chapters[0].word",
+    for variable in ("figures.main.table.rows[0].current_share", "figures.leaders[0].chapters[0].word",
                      "labels.province", "period.year", "charts.chapters.data_uri"):
         assert f"| `{variable}` |" in result.stdout
 
@@ -111,7 +111,7 @@ def test_every_filter_documents_examples_that_hold(name):
     examples = filter_examples(function)
     assert examples, f"{name} has no ``input`` → ``output`` example in its docstring"
     for given, expected in examples:
-        assert str(function(*ast.literal_eval(f"({given},)"))) == expected
+        assert str(function(*eval(f"({given},)", {"Span": Span}))) == expected
 
 
 def test_strict_fails_on_warnings(tmp_path):

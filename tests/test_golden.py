@@ -109,7 +109,7 @@ def test_pdf_metadata_and_fonts(sample_build):
     from pypdf import PdfReader
 
     reader = PdfReader(sample_build / f"{STEM}.pdf")
-    assert reader.metadata.title == "Faaliyet İllerine Göre İhracat İstatistikleri – 2023"
+    assert reader.metadata.title == "Faaliyet İllerine Göre İhracat İstatistikleri – 2023 Yılı"
     assert reader.trailer["/Root"]["/Lang"] == "tr"
     assert all(page.mediabox.width == pytest.approx(595.28, abs=0.5) for page in reader.pages)
     fonts = set()
@@ -141,19 +141,26 @@ def test_output_files(sample_build):
     assert names == sorted([
         f"{STEM}.html", f"{STEM}.pdf", "tablolar-2023.xlsx", "tablo-1-iller.csv", "tum-iller.csv",
         "fasillar.csv", "ulkeler.csv", "grafik-fasillar.svg", "grafik-fasillar.png",
-        "grafik-ulkeler.svg", "grafik-ulkeler.png", "manifest.json",
+        "grafik-ulkeler.svg", "grafik-ulkeler.png", "manifest.json", "bolgeler.csv", "teknoloji.csv",
+        "merkez-ili.csv",
     ])
 
 
 def test_workbook_holds_numbers(sample_build):
     from openpyxl import load_workbook
 
-    sheet = load_workbook(sample_build / "tablolar-2023.xlsx")["tablo-1-iller"]
-    assert sheet["A1"].value == "Faaliyet İllerine Göre İhracat"
-    first = [cell.value for cell in sheet[4]]
+    workbook = load_workbook(sample_build / "tablolar-2023.xlsx")
+    cover = workbook["Kapak"]
+    listed = [cover.cell(row, 1).value for row in range(4, 4 + len(workbook.sheetnames) - 1)]
+    assert listed == workbook.sheetnames[1:]
+    sheet = workbook["tablo-1-iller"]
+    assert sheet["A1"].value == "Faaliyet İllerine Göre İhracat (2023)"
+    assert "ABD Doları" in sheet["A2"].value
+    first = [cell.value for cell in sheet[5]]
     assert first[:3] == [1, 34, "İSTANBUL"]
     assert first[3] == pytest.approx(55_229_000_000) and first[5] == pytest.approx(59_381_000_000)
-    assert sheet.freeze_panes == "A4"
+    assert sheet.cell(5, 4).number_format == "#,##0.00" and sheet.cell(5, 5).number_format == "0.0"
+    assert sheet.freeze_panes == "A5"
 
 
 def test_csv_table_has_exact_values(sample_build):

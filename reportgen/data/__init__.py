@@ -1,0 +1,1 @@
+"""Input data: find and open files, validate them, aggregate them in DuckDB."""

@@ -1,0 +1,149 @@
+"""Find the input files and open each one in DuckDB as rows of canonical text columns.
+
+Every column is read as text so that validation sees exactly what the file holds
+(``0802`` keeps its zero, ``NA`` stays Namibia) and can name the offending value.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from ..config import Columns, CsvOptions
+from ..errors import DataError
+
+REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
+OPTIONAL = ("hq_province",)
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One opened file: the SQL that reads it and where its records sit in the file."""
+
+    path: Path
+    relation: str
+    header: dict[str, str]
+    """canonical column → the file's own header"""
+    row_expr: str
+    """SQL giving the file's own row number of each record (what a user sees in the file)"""
+
+    def select(self, numbered: bool = False) -> str:
+        cols = [
+            f'CAST("{self.header[c]}" AS VARCHAR) AS {c}' if c in self.header else f"NULL::VARCHAR AS {c}"
+            for c in REQUIRED + OPTIONAL
+        ]
+        if numbered:
+            cols.append(f"{self.row_expr} AS _row")
+        return f"SELECT {', '.join(cols)} FROM {self.relation}"
+
+
+def find_files(patterns: Iterable[str], resolve: Callable[[str], Path]) -> list[Path]:
+    """Expand the configured paths and globs, in a stable order; a pattern that matches
+    nothing is an error, not an empty year."""
+    files: list[Path] = []
+    for pattern in patterns:
+        full = resolve(pattern)
+        matches = sorted(Path(p) for p in glob.glob(str(full))) if glob.has_magic(str(full)) else [full]
+        if not matches or not all(m.is_file() for m in matches):
+            raise DataError("veri dosyası bulunamadı", file=full)
+        for match in matches:
+            if match.suffix.lower() not in FORMATS:
+                raise DataError(
+                    "desteklenmeyen dosya türü (CSV, XLSX veya Parquet olmalı)", file=match
+                )
+            if match not in files:
+                files.append(match)
+    if not files:
+        raise DataError("hiç veri dosyası verilmedi (config.yaml'da 'data' ya da --data)")
+    return files
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _map_header(path: Path, names: list[str], columns: Columns) -> dict[str, str]:
+    wanted = columns.model_dump()
+    header = {}
+    for canonical in REQUIRED + OPTIONAL:
+        if wanted[canonical] in names:
+            header[canonical] = wanted[canonical]
+        elif canonical in REQUIRED:
+            raise DataError(
+                f"zorunlu sütun yok (dosyadaki sütunlar: {', '.join(names)})",
+                file=path, row=1, column=wanted[canonical],
+            )
+    return header
+
+
+def _xlsx_table(path: Path) -> tuple[pa.Table, list[str]]:
+    """XLSX read once with openpyxl into an Arrow table of text, with the sheet's row
+    numbers. Numbers stay numbers only where they are whole or plain decimals."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    names = [str(n) if n is not None else "" for n in next(rows, ())]
+    data: list[list] = [[] for _ in names]
+    numbers: list[int] = []
+    for number, values in enumerate(rows, start=2):
+        if all(v is None or v == "" for v in values):
+            continue
+        numbers.append(number)
+        for i in range(len(names)):
+            value = values[i] if i < len(values) else None
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            data[i].append(None if value is None else str(value))
+    workbook.close()
+    table = pa.table({**{n: pa.array(d, pa.string()) for n, d in zip(names, data)},
+                      "_xlsx_row": pa.array(numbers, pa.int64())})
+    return table, names
+
+
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, index: int, columns: Columns,
+                csv: CsvOptions) -> Source:
+    kind = FORMATS[path.suffix.lower()]
+    try:
+        if kind == "csv":
+            relation = (
+                f"read_csv({_sql_string(str(path))}, all_varchar=true, header=true, "
+                f"delim={_sql_string(csv.delimiter)}, quote='\"', escape='\"', "
+                f"encoding={_sql_string(csv.encoding)}, strict_mode=true)"
+            )
+            row_expr = "row_number() OVER () + 1"
+        elif kind == "parquet":
+            relation = f"read_parquet({_sql_string(str(path))}, file_row_number=true)"
+            row_expr = "file_row_number + 1"
+        else:
+            table, _ = _xlsx_table(path)
+            relation = f"xlsx_{index}"
+            con.register(relation, table)
+            row_expr = "_xlsx_row"
+        described = con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    except (duckdb.Error, OSError, ValueError, KeyError) as exc:
+        raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
+    types = {name: type_ for name, type_, *_ in described}
+    header = _map_header(path, [n for n in types if n not in ("file_row_number", "_xlsx_row")], columns)
+    if kind == "parquet" and types[header["hs_code"]] != "VARCHAR":
+        raise DataError(
+            f"GTİP kodu metin olarak saklanmalı; sütun türü {types[header['hs_code']]} "
+            "(baştaki sıfırlar kaybolmuş olabilir)",
+            file=path, column=header["hs_code"],
+        )
+    return Source(path=path, relation=relation, header=header, row_expr=row_expr)
+
+
+def open_sources(con: duckdb.DuckDBPyConnection, paths: list[Path], columns: Columns,
+                 csv: CsvOptions) -> list[Source]:
+    """Open every file and create the view ``rows``: all records of all files."""
+    sources = [open_source(con, path, i, columns, csv) for i, path in enumerate(paths)]
+    con.execute("CREATE OR REPLACE TEMP VIEW rows AS " + " UNION ALL ".join(s.select() for s in sources))
+    return sources

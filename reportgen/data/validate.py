@@ -1,0 +1,147 @@
+"""Validate all records with one scan over distinct values, then, only when something is
+wrong, find the first offending record in file order to name its file, row and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import duckdb
+
+from ..errors import DataError
+from ..reference import chapters, country_codes, resolve_province
+from .sources import Source
+
+NUMBER_PATTERN = r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
+HS_PATTERN = "[0-9]{2,12}"
+
+
+@dataclass(frozen=True)
+class Validated:
+    """What validation learnt that aggregation needs: how each raw province text maps
+    to a plate code."""
+
+    plates: dict[str, int]
+    has_hq: bool
+    rows: int
+
+
+@dataclass(frozen=True)
+class _Problem:
+    column: str
+    condition: str
+    """SQL condition true for offending records"""
+    message: str
+
+
+def _in_list(column: str, values: list[str]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _scan(con: duckdb.DuckDBPyConnection) -> dict:
+    query = f"""
+    SELECT
+      coalesce(list(DISTINCT year) FILTER (year IS NOT NULL), []) AS years,
+      coalesce(list(DISTINCT month) FILTER (month IS NOT NULL), []) AS months,
+      coalesce(list(DISTINCT province) FILTER (province IS NOT NULL), []) AS provinces,
+      coalesce(list(DISTINCT hq_province) FILTER (hq_province IS NOT NULL), []) AS hq_provinces,
+      coalesce(list(DISTINCT country) FILTER (country IS NOT NULL), []) AS countries,
+      coalesce(list(DISTINCT substr(hs_code, 1, 2)) FILTER (regexp_full_match(hs_code, '{HS_PATTERN}')), []) AS chapters,
+      count_if(year IS NULL) AS null_year,
+      count_if(month IS NULL) AS null_month,
+      count_if(province IS NULL) AS null_province,
+      count_if(country IS NULL) AS null_country,
+      count_if(hs_code IS NULL OR NOT regexp_full_match(hs_code, '{HS_PATTERN}')) AS bad_hs,
+      count_if(value_usd IS NULL OR NOT regexp_full_match(trim(value_usd), '{NUMBER_PATTERN}')) AS bad_value,
+      count_if(hq_province IS NOT NULL) AS hq_rows,
+      count(*) AS n
+    FROM rows
+    """
+    relation = con.sql(query)
+    return dict(zip(relation.columns, relation.fetchall()[0]))
+
+
+def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
+    """Checks in column order; the first that fails is reported."""
+    problems: list[_Problem] = []
+    if scan["null_year"]:
+        problems.append(_Problem("year", "year IS NULL", "yıl boş"))
+    bad = [y for y in scan["years"] if not (y.strip().isdigit() and len(y.strip()) == 4)]
+    if bad:
+        problems.append(_Problem("year", _in_list("year", bad), "yıl dört haneli bir sayı olmalı"))
+    if scan["null_month"]:
+        problems.append(_Problem("month", "month IS NULL", "ay boş"))
+    bad = [m for m in scan["months"] if not (m.strip().isdigit() and 1 <= int(m) <= 12)]
+    if bad:
+        problems.append(_Problem("month", _in_list("month", bad), "ay 1 ile 12 arasında bir sayı olmalı"))
+    if scan["null_province"]:
+        problems.append(_Problem("province", "province IS NULL", "il boş"))
+    plates = {raw: resolve_province(raw) for raw in scan["provinces"] + scan["hq_provinces"]}
+    bad = [raw for raw in scan["provinces"] if plates[raw] is None]
+    if bad:
+        problems.append(_Problem(
+            "province", _in_list("province", bad),
+            "bilinmeyen il (resmî il adı ya da 1-81 arası plaka kodu olmalı)"))
+    if scan["bad_hs"]:
+        problems.append(_Problem(
+            "hs_code", f"hs_code IS NULL OR NOT regexp_full_match(hs_code, '{HS_PATTERN}')",
+            "GTİP kodu 2-12 haneli bir sayı metni olmalı"))
+    bad = [c for c in scan["chapters"] if c not in chapters()]
+    if bad:
+        problems.append(_Problem(
+            "hs_code", _in_list("substr(hs_code, 1, 2)", bad),
+            "GTİP kodunun ilk iki hanesi geçerli bir fasıl (01-99) değil"))
+    if scan["null_country"]:
+        problems.append(_Problem("country", "country IS NULL", "ülke kodu boş"))
+    bad = [c for c in scan["countries"] if c not in country_codes()]
+    if bad:
+        problems.append(_Problem(
+            "country", _in_list("country", bad),
+            "bilinmeyen ülke kodu (ISO 3166-1 alfa-2, büyük harfle, ör. DE)"))
+    if scan["bad_value"]:
+        problems.append(_Problem(
+            "value_usd",
+            f"value_usd IS NULL OR NOT regexp_full_match(trim(value_usd), '{NUMBER_PATTERN}')",
+            "değer boş ya da sayı değil (ondalık ayırıcı nokta olmalı)"))
+    bad = [raw for raw in scan["hq_provinces"] if plates[raw] is None]
+    if bad:
+        problems.append(_Problem(
+            "hq_province", _in_list("hq_province", bad),
+            "bilinmeyen merkez ili (resmî il adı ya da 1-81 arası plaka kodu olmalı)"))
+    return problems, {raw: plate for raw, plate in plates.items() if plate is not None}
+
+
+def _locate(con: duckdb.DuckDBPyConnection, sources: list[Source], problem: _Problem) -> DataError:
+    for source in sources:
+        found = con.sql(
+            f"SELECT _row, {problem.column} FROM ({source.select(numbered=True)}) "
+            f"WHERE {problem.condition} ORDER BY _row LIMIT 1"
+        ).fetchall()
+        if found:
+            row, value = found[0]
+            return DataError(problem.message, file=source.path, row=row,
+                             column=source.header[problem.column], value="" if value is None else value)
+    return DataError(problem.message)
+
+
+def _first_unreadable(con: duckdb.DuckDBPyConnection, sources: list[Source], error: duckdb.Error) -> DataError:
+    """A record DuckDB cannot parse (a broken CSV line): find which file it is in."""
+    for source in sources:
+        try:
+            con.sql(f"SELECT count(*) FROM ({source.select()})").fetchall()
+        except duckdb.Error as exc:
+            return DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=source.path)
+    return DataError(f"veri okunamadı: {str(error).splitlines()[0]}")
+
+
+def validate(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> Validated:
+    try:
+        scan = _scan(con)
+    except duckdb.Error as exc:
+        raise _first_unreadable(con, sources, exc) from None
+    if scan["n"] == 0:
+        raise DataError("veri dosyalarında hiç kayıt yok", file=", ".join(str(s.path) for s in sources))
+    problems, plates = _problems(scan)
+    if problems:
+        raise _locate(con, sources, problems[0])
+    return Validated(plates=plates, has_hq=scan["hq_rows"] > 0, rows=scan["n"])
+
