@@ -76,4 +76,6 @@ def test_wheel_contains_templates_and_reference_data(tmp_path):
                 if p.is_file()}
     assert built_in and built_in <= names
     assert {"reportgen/defaults.yaml", "reportgen/refdata/provinces.csv",
-            "reportgen/refdata/chapters.csv", "reportgen/refdata/sample-targets.yaml"} <= names
+            "reportgen/refdata/chapters.csv", "reportgen/refdata/sample-targets.yaml",
+            "reportgen/refdata/technology.csv", "reportgen/refdata/regions.csv",
+            "reportgen/refdata/province-outlines.json"} <= names
