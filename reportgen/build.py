@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -58,7 +59,7 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
 
     from . import charts, checks, compute
     from .data.aggregate import aggregate
-    from .data.sources import find_files, open_sources
+    from .data.sources import SourceOptions, find_files, open_sources
     from .data.validate import validate
     from .reference import chapter_words, chapters, country_names, regions
     from .technology import LEVELS
@@ -66,8 +67,8 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     check_period_text(config.period)
     progress("load")
     paths = find_files(config.data, config.resolve)
-    with duckdb.connect() as con:
-        sources = open_sources(con, paths, config.columns, config.csv)
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
+        sources = open_sources(con, paths, SourceOptions(config.columns, config.csv, config.xlsx, Path(scratch)))
         progress("validate")
         validated = validate(con, sources)
         progress("aggregate")

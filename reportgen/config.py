@@ -7,7 +7,7 @@ Python); the user's file is merged over it key by key, then validated as a whole
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -32,10 +32,16 @@ class Columns(_Strict):
 
 
 class CsvOptions(_Strict):
-    """How CSV files are written: the field separator and the text encoding."""
+    """How CSV files are written; ``auto`` detects each (see README)."""
 
-    delimiter: str = Field(",", min_length=1, max_length=1)
-    encoding: str = "utf-8"
+    delimiter: Literal["auto", ",", ";", "\t"] = "auto"
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "windows-1254"] = "auto"
+    decimal: Literal["auto", ".", ","] = "auto"
+
+
+class XlsxOptions(_Strict):
+    sheet: Optional[str] = None
+    """The sheet that holds the data; the first sheet when not given."""
 
 
 class Labels(_Strict):
@@ -77,6 +83,7 @@ class Config(_Strict):
     """Builds go to ``<output_dir>/<period>/``; relative to the config file."""
     columns: Columns = Columns()
     csv: CsvOptions = CsvOptions()
+    xlsx: XlsxOptions = XlsxOptions()
     country_names: dict[str, str] = {}
     """Overrides of CLDR's Turkish country names, by ISO code (``GB: İngiltere``)."""
     top_provinces: int = Field(15, ge=1, le=81)
@@ -136,6 +143,7 @@ _TYPE_WORDS = {
     "string_too_short": "metin çok kısa",
     "string_too_long": "metin çok uzun",
     "bool_parsing": "true ya da false bekleniyor",
+    "literal_error": "izin verilen değerlerden biri olmalı",
     "bool_type": "true ya da false bekleniyor",
 }
 
@@ -186,6 +194,8 @@ def load_config(path: Optional[Path], overrides: Optional[dict] = None) -> Confi
         error = exc.errors()[0]
         key = ".".join(str(part) for part in error["loc"])
         word = _TYPE_WORDS.get(error["type"], f"geçersiz değer ({error['msg']})")
+        if error["type"] == "literal_error":
+            word += f" ({error['ctx']['expected']})"
         value = error.get("input")
         shown = "" if error["type"] in ("missing",) or isinstance(value, dict) else f", verilen: {value!r}"
         raise ConfigError(word + shown, file=path, key=key) from None

@@ -34,18 +34,31 @@ def provinces() -> tuple[Province, ...]:
     return tuple(Province(int(r["plate"]), r["name"]) for r in _read_csv("provinces.csv"))
 
 
+_FOLD = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+
+
+def fold(name: str) -> str:
+    """A name as staff's systems may spell it: any case, Turkish letters folded to ASCII
+    (``DIYARBAKIR``, ``Sanliurfa``, ``IGDIR`` all fold as the official names do)."""
+    return lower_tr(name.strip()).translate(_FOLD)
+
+
 @lru_cache(maxsize=1)
 def _province_keys() -> dict[str, int]:
-    return {lower_tr(p.name): p.plate for p in provinces()}
+    keys = {fold(p.name): p.plate for p in provinces()}
+    if len(keys) != len(provinces()):
+        raise ValueError("two provinces fold to the same ASCII name")
+    return keys
 
 
 def resolve_province(raw: str) -> Optional[int]:
-    """An official name in any letter case, or a plate code 1–81; ``None`` if neither."""
+    """An official name in any letter case or ASCII-folded, or a plate code 1–81 (``6``
+    or ``06``); ``None`` if neither — never a guess."""
     text = raw.strip()
     if text.isdigit():
         plate = int(text)
         return plate if 1 <= plate <= 81 else None
-    return _province_keys().get(lower_tr(text))
+    return _province_keys().get(fold(text))
 
 
 def province_name(plate: int) -> str:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 import duckdb
 import pyarrow as pa
 
-from ..config import Columns, CsvOptions
+from ..config import Columns, CsvOptions, XlsxOptions
 from ..errors import DataError
+from .dialect import dialect, transcode
 
 REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
 OPTIONAL = ("hq_province",)
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
+COMMA_NUMBER = r"-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?"
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,22 @@ class Source:
     """canonical column → the file's own header"""
     row_expr: str
     """SQL giving the file's own row number of each record (what a user sees in the file)"""
+    decimal: str = "."
+    """the file's decimal mark; values are read with a point whatever it is"""
+
+    def _column(self, canonical: str) -> str:
+        if canonical not in self.header:
+            return f"NULL::VARCHAR AS {canonical}"
+        text = f'CAST("{self.header[canonical]}" AS VARCHAR)'
+        if canonical == "value_usd" and self.decimal == ",":
+            # 1234,56 and 1.234,56 become 1234.56; anything else stays as written, so
+            # validation rejects it and shows it as the file has it.
+            text = (f"CASE WHEN regexp_full_match(trim({text}), '{COMMA_NUMBER}') "
+                    f"THEN replace(replace(trim({text}), '.', ''), ',', '.') ELSE {text} END")
+        return f"{text} AS {canonical}"
 
     def select(self, numbered: bool = False) -> str:
-        cols = [
-            f'CAST("{self.header[c]}" AS VARCHAR) AS {c}' if c in self.header else f"NULL::VARCHAR AS {c}"
-            for c in REQUIRED + OPTIONAL
-        ]
+        cols = [self._column(c) for c in REQUIRED + OPTIONAL]
         if numbered:
             cols.append(f"{self.row_expr} AS _row")
         return f"SELECT {', '.join(cols)} FROM {self.relation}"
@@ -82,13 +94,17 @@ def _map_header(path: Path, names: list[str], columns: Columns) -> dict[str, str
     return header
 
 
-def _xlsx_table(path: Path) -> tuple[pa.Table, list[str]]:
+def _xlsx_table(path: Path, sheet_name: Optional[str]) -> tuple[pa.Table, list[str]]:
     """XLSX read once with openpyxl into an Arrow table of text, with the sheet's row
-    numbers. Numbers stay numbers only where they are whole or plain decimals."""
+    numbers. Whole numbers are written without a decimal part."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
+    if sheet_name is not None and sheet_name not in workbook.sheetnames:
+        sheets = ", ".join(workbook.sheetnames)
+        workbook.close()
+        raise DataError(f"'{sheet_name}' adlı sayfa yok (sayfalar: {sheets})", file=path)
+    sheet = workbook[sheet_name] if sheet_name is not None else workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     names = [str(n) if n is not None else "" for n in next(rows, ())]
     data: list[list] = [[] for _ in names]
@@ -108,42 +124,58 @@ def _xlsx_table(path: Path) -> tuple[pa.Table, list[str]]:
     return table, names
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, index: int, columns: Columns,
-                csv: CsvOptions) -> Source:
+def open_source(con: duckdb.DuckDBPyConnection, path: Path, index: int, options: SourceOptions) -> Source:
     kind = FORMATS[path.suffix.lower()]
+    decimal = "."
     try:
         if kind == "csv":
+            found = dialect(path, options.csv, _wanted(options.columns))
+            readable = transcode(path, found.encoding, options.scratch) if found.encoding == "windows-1254" else path
+            decimal = found.decimal
             relation = (
-                f"read_csv({_sql_string(str(path))}, all_varchar=true, header=true, "
-                f"delim={_sql_string(csv.delimiter)}, quote='\"', escape='\"', "
-                f"encoding={_sql_string(csv.encoding)}, strict_mode=true)"
+                f"read_csv({_sql_string(str(readable))}, all_varchar=true, header=true, "
+                f"delim={_sql_string(found.delimiter)}, quote='\"', escape='\"', encoding='utf-8', "
+                f"strict_mode=true)"
             )
             row_expr = "row_number() OVER () + 1"
         elif kind == "parquet":
             relation = f"read_parquet({_sql_string(str(path))}, file_row_number=true)"
             row_expr = "file_row_number + 1"
         else:
-            table, _ = _xlsx_table(path)
+            table, _ = _xlsx_table(path, options.xlsx.sheet)
             relation = f"xlsx_{index}"
             con.register(relation, table)
             row_expr = "_xlsx_row"
         described = con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    except (duckdb.Error, OSError, ValueError, KeyError) as exc:
+    except (duckdb.Error, OSError, ValueError, KeyError, UnicodeError) as exc:
         raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
     types = {name: type_ for name, type_, *_ in described}
-    header = _map_header(path, [n for n in types if n not in ("file_row_number", "_xlsx_row")], columns)
+    header = _map_header(path, [n for n in types if n not in ("file_row_number", "_xlsx_row")], options.columns)
     if kind == "parquet" and types[header["hs_code"]] != "VARCHAR":
         raise DataError(
             f"GTİP kodu metin olarak saklanmalı; sütun türü {types[header['hs_code']]} "
             "(baştaki sıfırlar kaybolmuş olabilir)",
             file=path, column=header["hs_code"],
         )
-    return Source(path=path, relation=relation, header=header, row_expr=row_expr)
+    return Source(path=path, relation=relation, header=header, row_expr=row_expr, decimal=decimal)
 
 
-def open_sources(con: duckdb.DuckDBPyConnection, paths: list[Path], columns: Columns,
-                 csv: CsvOptions) -> list[Source]:
+def _wanted(columns: Columns) -> list[str]:
+    names = columns.model_dump()
+    return [names[c] for c in REQUIRED]
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    columns: Columns
+    csv: CsvOptions
+    xlsx: XlsxOptions
+    scratch: Path
+    """a temporary folder for UTF-8 copies of Windows-1254 files, removed after the build"""
+
+
+def open_sources(con: duckdb.DuckDBPyConnection, paths: list[Path], options: SourceOptions) -> list[Source]:
     """Open every file and create the view ``rows``: all records of all files."""
-    sources = [open_source(con, path, i, columns, csv) for i, path in enumerate(paths)]
+    sources = [open_source(con, path, i, options) for i, path in enumerate(paths)]
     con.execute("CREATE OR REPLACE TEMP VIEW rows AS " + " UNION ALL ".join(s.select() for s in sources))
     return sources

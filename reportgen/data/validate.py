@@ -101,7 +101,7 @@ def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
         problems.append(_Problem(
             "value_usd",
             f"value_usd IS NULL OR NOT regexp_full_match(trim(value_usd), '{NUMBER_PATTERN}')",
-            "değer boş ya da sayı değil (ondalık ayırıcı nokta olmalı)"))
+            "değer boş ya da sayı değil"))
     bad = [raw for raw in scan["hq_provinces"] if plates[raw] is None]
     if bad:
         problems.append(_Problem(
