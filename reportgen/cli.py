@@ -163,7 +163,7 @@ def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 
     try:
         run_server(lambda: _load(config_path, data, period, templates), host="127.0.0.1", port=port,
-                   console=_console(False))
+                   console=_console(False), config_file=_config_file(config_path))
     except ReportgenError as error:
         _fail(error)
 

@@ -1,0 +1,180 @@
+"""Live preview: the bulletin served on 127.0.0.1, rebuilt when a template, the config or
+the data changes, and the open page reloaded.
+
+Figures and charts are cached by a fingerprint of the data files and the config keys that
+shape them, so a template edit only re-renders the HTML (well under a second). A failed
+build shows in the page as well as in the terminal.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Optional
+
+from .build import Prepared, prepare, render_html
+from .config import Config
+from .data.sources import find_files
+from .errors import ReportgenError
+from .render import builtin_templates
+
+POLL_SECONDS = 0.25
+# Keys that change the figures or charts; any other change only re-renders the page.
+DATA_KEYS = {"period", "data", "columns", "csv", "xlsx", "country_names", "top_provinces", "leaders",
+             "leader_items", "highlights", "labels", "strict", "base_dir"}
+# The page carries the version it was built as, so an edit made before the first poll
+# still reloads it.
+RELOAD_SCRIPT = """<script>
+(function () {
+  var built = "%s";
+  setInterval(function () {
+    fetch("/__version", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+      if (v !== built) { location.reload(); }
+    }).catch(function () {});
+  }, 300);
+})();
+</script>"""
+ERROR_PAGE = """<!DOCTYPE html><html lang="tr"><head><meta charset="utf-8"><title>Bülten oluşturulamadı</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;color:#222}}h1{{color:#a4262c}}
+pre{{white-space:pre-wrap;background:#fdf3f3;border-left:4px solid #a4262c;padding:1rem}}</style></head>
+<body><h1>Bülten oluşturulamadı</h1><pre>{message}</pre>
+<p>Dosyayı düzelttiğinizde sayfa kendiliğinden yenilenir.</p></body></html>"""
+
+
+@dataclass
+class Preview:
+    """The latest page and what it was built from."""
+
+    load_config: Callable[[], Config]
+    config_file: Optional[Path]
+    console: object
+    page: str = ""
+    version: int = 0
+    prepared: Optional[Prepared] = None
+    fingerprint: Optional[str] = None
+    watched: dict[Path, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        config = None
+        try:
+            config = self.load_config()
+            fingerprint = _fingerprint(config)
+            if fingerprint != self.fingerprint or self.prepared is None:
+                self.prepared, self.fingerprint = prepare(config), fingerprint
+            page = render_html(config, self.prepared)
+            seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+            self.console.print(f"Yeniden oluşturuldu ({seconds} sn)")
+        except ReportgenError as error:
+            page = ERROR_PAGE.format(message=html.escape(str(error)))
+            self.console.print(f"Hata: {error}")
+        with self.lock:
+            self.version += 1
+            self.page = _with_reload(page, self.version)
+            self.watched = _mtimes(self._watch_list(config))
+
+    def _watch_list(self, config: Optional[Config]) -> list[Path]:
+        paths = [p for p in builtin_templates().rglob("*") if p.is_file()]
+        if self.config_file:
+            paths.append(self.config_file)
+        if config is not None:
+            overrides = config.templates_path()
+            if overrides and overrides.is_dir():
+                paths += [p for p in overrides.rglob("*") if p.is_file()]
+            try:
+                paths += find_files(config.data, config.resolve)
+            except ReportgenError:
+                pass
+        else:
+            paths += list(self.watched)
+        return paths
+
+    def changed(self) -> bool:
+        with self.lock:
+            watched = dict(self.watched)
+        current = _mtimes(watched)
+        folders_grew = any(p not in watched for p in self._new_files(watched))
+        return current != watched or folders_grew
+
+    def _new_files(self, watched: dict[Path, float]) -> list[Path]:
+        """Files added to a watched template folder since the last build."""
+        folders = {p.parent for p in watched if p.suffix in (".html", ".css")}
+        return [p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()]
+
+
+def _mtimes(paths) -> dict[Path, float]:
+    result = {}
+    for path in paths:
+        try:
+            result[path] = path.stat().st_mtime_ns
+        except OSError:
+            result[path] = -1
+    return result
+
+
+def _fingerprint(config: Config) -> str:
+    """The data files (name, size, time) and the config keys that shape the figures."""
+    files = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in find_files(config.data, config.resolve)]
+    keys = config.model_dump(mode="json", include=DATA_KEYS)
+    return json.dumps([files, keys], sort_keys=True, default=str)
+
+
+def _with_reload(page: str, version: int) -> str:
+    script, marker = RELOAD_SCRIPT % version, "</body>"
+    return page.replace(marker, script + marker) if marker in page else page + script
+
+
+def _handler(preview: Preview):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            with preview.lock:
+                page, version = preview.page, preview.version
+            if self.path in ("/", "/index.html"):
+                self._send(page.encode("utf-8"), "text/html; charset=utf-8")
+            elif self.path == "/__version":
+                self._send(str(version).encode("ascii"), "text/plain")
+            else:
+                self.send_error(404)
+
+        def _send(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    return Handler
+
+
+def serve(load_config: Callable[[], Config], *, host: str, port: int, console,
+          config_file: Optional[Path] = None) -> None:
+    preview = Preview(load_config=load_config, config_file=config_file.resolve() if config_file else None,
+                      console=console)
+    preview.rebuild()
+    server = ThreadingHTTPServer((host, port), _handler(preview))
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(POLL_SECONDS):
+            if preview.changed():
+                preview.rebuild()
+
+    threading.Thread(target=watch, daemon=True).start()
+    console.print(f"Önizleme: http://{host}:{port}/  (durdurmak için Ctrl+C)")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        console.print("Önizleme durduruldu.")
+    finally:
+        stop.set()
+        server.server_close()

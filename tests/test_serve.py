@@ -1,0 +1,113 @@
+"""The live preview as an editor uses it: in a real headless Chromium, a template edit
+shows up in the open page by itself; a template error shows in the page, and fixing it
+brings the bulletin back; a config change reloads too."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory, sample_build):
+    """A config with an exported template folder, and the preview server running on it."""
+    root = tmp_path_factory.mktemp("preview")
+    data = sample_build.parent / "data" / "ihracat-ornek.parquet"
+    assert run_cli("templates", "export", str(root / "sablon"), cwd=root).returncode == 0
+    (root / "config.yaml").write_text(f"period: 2023\ndata: [{data}]\ntemplates_dir: sablon\n", encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "reportgen", "serve", "--port", str(port)], cwd=root,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUTF8": "1"})
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            break
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "the preview server did not start"
+            time.sleep(0.2)
+    yield root, url, server
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(editor):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is needed: bash scripts/system-deps.sh installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        tab = browser.new_page()
+        tab.goto(editor[1])
+        yield tab
+        browser.close()
+
+
+def closing_template(root: Path) -> Path:
+    return root / "sablon" / "sections" / "closing.html"
+
+
+def wait_for_text(page, text: str, seconds: float = 5) -> float:
+    """Seconds until the open page shows the text, without reloading it ourselves."""
+    started = time.monotonic()
+    page.wait_for_function("text => document.body.innerText.includes(text)", arg=text, timeout=seconds * 1000)
+    return time.monotonic() - started
+
+
+def test_template_edit_appears_in_the_open_page(editor, page):
+    root = editor[0]
+    assert "İSTANBUL" in page.inner_text("table")
+    template = closing_template(root)
+    original = template.read_text(encoding="utf-8")
+    template.write_text(original.replace("{{ config.closing }}", "Önizleme işareti 1"), encoding="utf-8")
+    elapsed = wait_for_text(page, "Önizleme işareti 1")
+    print(f"template edit visible after {elapsed:.2f} s")
+    assert elapsed < 3
+    template.write_text(original, encoding="utf-8")
+    wait_for_text(page, "Kamuoyuna saygıyla duyurulur.")
+
+
+def test_template_error_shows_in_the_page_and_recovers(editor, page):
+    root, _, server = editor
+    template = closing_template(root)
+    original = template.read_text(encoding="utf-8")
+    lines = original.splitlines()
+    broken = "\n".join(lines[:2] + ["{{ tanimsiz_degisken }}"] + lines[2:]) + "\n"
+    template.write_text(broken, encoding="utf-8")
+    wait_for_text(page, "Bülten oluşturulamadı")
+    body = page.inner_text("body")
+    assert "closing.html" in body and "satır 3" in body and "tanimsiz_degisken" in body
+    assert server.poll() is None
+    template.write_text(original, encoding="utf-8")
+    wait_for_text(page, "Kamuoyuna saygıyla duyurulur.")
+    assert "İSTANBUL" in page.inner_text("body")
+
+
+def test_config_change_reloads_the_page(editor, page):
+    config = editor[0] / "config.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "title: Önizleme Başlığı\n", encoding="utf-8")
+    wait_for_text(page, "Önizleme Başlığı")
+    config.write_text(original, encoding="utf-8")
+    wait_for_text(page, "Faaliyet İllerine Göre İhracat İstatistikleri")
