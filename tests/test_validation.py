@@ -1,0 +1,144 @@
+"""One test per data error, through the real CLI: a Turkish message naming the file, the
+line, the column and the value; exit code 3; no traceback; nothing written."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+HEADER = ["year", "month", "province", "hs_code", "country", "value_usd"]
+
+
+def valid_rows() -> list[list[str]]:
+    """Every month of 2022 and 2023, so only the corruption under test can fail."""
+    return [[str(y), str(m), "İstanbul", "08021100", "DE", "1500.25"] for y in (2022, 2023) for m in range(1, 13)]
+
+
+def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def build(tmp_path: Path, data: Path):
+    return run_cli("build", "--data", str(data), "--period", "2023", "--out", str(tmp_path / "out"), cwd=tmp_path)
+
+
+def assert_rejected(tmp_path: Path, data: Path, *parts: str) -> str:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = build(tmp_path, data)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Hata: Veri hatası")
+    assert "Traceback" not in result.stderr
+    for part in parts:
+        assert part in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    return result.stderr
+
+
+@pytest.mark.parametrize("row, column, value, problem", [
+    (4, "province", "Atlantis", "bilinmeyen il"),
+    (4, "province", "82", "bilinmeyen il"),
+    (7, "hs_code", "08A2", "GTİP kodu 2-12 haneli"),
+    (7, "hs_code", "8", "GTİP kodu 2-12 haneli"),
+    (7, "hs_code", "0802110000001", "GTİP kodu 2-12 haneli"),
+    (7, "hs_code", "0012", "geçerli bir fasıl"),
+    (9, "country", "XX", "bilinmeyen ülke kodu"),
+    (9, "country", "de", "bilinmeyen ülke kodu"),
+    (12, "value_usd", "", "değer boş ya da sayı değil"),
+    (12, "value_usd", "12,5", "değer boş ya da sayı değil"),
+    (12, "value_usd", "on iki", "değer boş ya da sayı değil"),
+    (3, "month", "13", "ay 1 ile 12 arasında"),
+    (3, "year", "23", "yıl dört haneli"),
+    (3, "year", "", "yıl boş"),
+])
+def test_bad_value_is_named(tmp_path, row, column, value, problem):
+    rows = valid_rows()
+    rows[row - 2][HEADER.index(column)] = value
+    data = write(tmp_path / "veri.csv", rows)
+    assert_rejected(tmp_path, data, str(data), f"satır {row}", f"sütun '{column}'", f"değer '{value}'", problem)
+
+
+def test_missing_column(tmp_path):
+    header = [h for h in HEADER if h != "country"]
+    data = write(tmp_path / "veri.csv", [r[:4] + r[5:] for r in valid_rows()], header)
+    assert_rejected(tmp_path, data, "satır 1", "sütun 'country'", "zorunlu sütun yok")
+
+
+def test_broken_csv_line(tmp_path):
+    data = tmp_path / "veri.csv"
+    write(data, valid_rows())
+    with open(data, "a", encoding="utf-8") as handle:
+        handle.write('2023,1,İstanbul,"0802,DE\n')
+    assert_rejected(tmp_path, data, str(data), "dosya okunamadı")
+
+
+def test_unreadable_parquet(tmp_path):
+    data = tmp_path / "veri.parquet"
+    data.write_bytes(b"PAR1 this is not parquet")
+    assert_rejected(tmp_path, data, str(data), "dosya okunamadı")
+
+
+def test_unsupported_extension(tmp_path):
+    data = tmp_path / "veri.txt"
+    data.write_text("year,month\n", encoding="utf-8")
+    assert_rejected(tmp_path, data, str(data), "desteklenmeyen dosya türü")
+
+
+def test_file_not_found(tmp_path):
+    assert_rejected(tmp_path, tmp_path / "yok.csv", "yok.csv", "veri dosyası bulunamadı")
+
+
+def test_a_month_with_no_record_is_an_error(tmp_path):
+    rows = [r for r in valid_rows() if (r[0], r[1]) != ("2022", "3")]
+    assert_rejected(tmp_path, write(tmp_path / "veri.csv", rows), "2022: Mart", "hiç kayıt bulunamadı")
+
+
+def test_parquet_with_numeric_hs_codes(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame(valid_rows(), columns=HEADER)
+    frame["hs_code"] = frame["hs_code"].astype(int)
+    frame.to_parquet(tmp_path / "veri.parquet")
+    assert_rejected(tmp_path, tmp_path / "veri.parquet", "sütun 'hs_code'", "GTİP kodu metin olarak saklanmalı")
+
+
+def test_xlsx_error_names_the_sheet_row(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    rows = valid_rows()
+    rows[3][2] = "Atlantis"
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "veri.xlsx")
+    assert_rejected(tmp_path, tmp_path / "veri.xlsx", "satır 5", "değer 'Atlantis'", "bilinmeyen il")
+
+
+def test_failed_build_keeps_the_previous_output(tmp_path):
+    good = write(tmp_path / "iyi.csv", valid_rows())
+    assert build(tmp_path, good).returncode == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    rows = valid_rows()
+    rows[0][2] = "Atlantis"
+    failed = build(tmp_path, write(tmp_path / "kotu.csv", rows))
+    assert failed.returncode == 3
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["iyi.csv", "kotu.csv", "out"]
+
+
+def test_namibia_negative_values_and_spellings_are_data(tmp_path):
+    rows = valid_rows()
+    rows += [["2023", "5", "istanbul", "0802", "NA", "-250.50"], ["2023", "5", "İSTANBUL", "0802", "NA", "1000"],
+             ["2023", "5", "34", "0802", "NA", "10"]]
+    result = build(tmp_path, write(tmp_path / "veri.csv", rows))
+    assert result.returncode == 0, result.stderr
+    countries = (tmp_path / "out" / "ulkeler.csv").read_text(encoding="utf-8")
+    assert "İstanbul,2,Namibya,759.50" in countries
