@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -55,24 +56,19 @@ class BuildResult:
 
 
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
-    import duckdb
-
     from . import charts, checks, compute
     from .data.aggregate import aggregate
-    from .data.sources import SourceOptions, find_files, open_sources
     from .data.validate import validate
     from .reference import chapter_words, chapters, country_names, regions
     from .technology import LEVELS
 
     check_period_text(config.period)
     progress("load")
-    paths = find_files(config.data, config.resolve)
-    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
-        sources = open_sources(con, paths, SourceOptions(config.columns, config.csv, config.xlsx, Path(scratch)))
+    with _engine(config) as (engine, sources, paths):
         progress("validate")
-        validated = validate(con, sources)
+        validated = validate(engine, sources)
         progress("aggregate")
-        aggregates = aggregate(con, validated)
+        aggregates = aggregate(engine, validated)
 
     progress("compute")
     period = parse_period(config.period, aggregates.months())
@@ -90,6 +86,30 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     progress("charts")
     return Prepared(figures=figures, charts=charts.draw_charts(figures, config.labels), inputs=paths,
                     rows=validated.rows, warnings=warnings, profiles=chosen)
+
+
+@contextmanager
+def _engine(config: Config):
+    """The engine that groups the records, the opened sources and the input files:
+    DuckDB over files, or the configured database."""
+    import duckdb
+
+    from .config import DatabaseSource
+    from .data.engine import DatabaseEngine, DuckDBEngine
+    from .data.sources import SourceOptions, find_files, open_database, open_sources
+
+    if isinstance(config.data, DatabaseSource):
+        engine = DatabaseEngine(config.data.url)
+        try:
+            yield engine, open_database(engine, config.data, config.columns), []
+        finally:
+            engine.close()
+        return
+    paths = find_files(config.data, config.resolve)
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
+        engine = DuckDBEngine(con)
+        yield engine, open_sources(engine, paths, SourceOptions(config.columns, config.csv, config.xlsx,
+                                                                Path(scratch))), paths
 
 
 def profile_plates(config: Config) -> list[int]:

@@ -6,11 +6,12 @@ Python); the user's file is merged over it key by key, then validated as a whole
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -37,6 +38,20 @@ class CsvOptions(_Strict):
     delimiter: Literal["auto", ",", ";", "\t"] = "auto"
     encoding: Literal["auto", "utf-8", "utf-8-sig", "windows-1254"] = "auto"
     decimal: Literal["auto", ".", ","] = "auto"
+
+
+class DatabaseSource(_Strict):
+    """A database instead of files: an SQLAlchemy URL and a table or a query."""
+
+    url: str
+    table: Optional[str] = None
+    query: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _one_of_table_or_query(self) -> "DatabaseSource":
+        if (self.table is None) == (self.query is None):
+            raise ValueError("data: veritabanı için 'table' ya da 'query' anahtarlarından biri verilmeli")
+        return self
 
 
 class XlsxOptions(_Strict):
@@ -75,8 +90,9 @@ class Labels(_Strict):
 class Config(_Strict):
     period: Optional[str] = None
     """Period to build: ``2023`` for a year (more forms come with monthly bulletins)."""
-    data: list[str] = []
-    """Input files or glob patterns, relative to the config file."""
+    data: Union[list[str], DatabaseSource] = []
+    """Input files or glob patterns, relative to the config file; or a database
+    (``url`` and ``table`` or ``query``)."""
     templates_dir: Optional[str] = None
     """Folder of template overrides, searched before the built-in templates."""
     output_dir: str = "output"
@@ -192,8 +208,10 @@ def load_config(path: Optional[Path], overrides: Optional[dict] = None) -> Confi
         return Config.model_validate(merged)
     except ValidationError as exc:
         error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"])
+        key = ".".join(str(part) for part in error["loc"] if re.fullmatch(r"[a-z_][a-z0-9_]*|\d+", str(part)))
         word = _TYPE_WORDS.get(error["type"], f"geçersiz değer ({error['msg']})")
+        if error["type"] == "value_error":
+            word = str(error["ctx"]["error"])
         if error["type"] == "literal_error":
             word += f" ({error['ctx']['expected']})"
         value = error.get("input")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .build import Prepared, prepare, render_html
-from .config import Config
+from .config import Config, DatabaseSource
 from .data.sources import find_files
 from .errors import ReportgenError
 from .render import builtin_templates
@@ -88,7 +88,8 @@ class Preview:
             if overrides and overrides.is_dir():
                 paths += [p for p in overrides.rglob("*") if p.is_file()]
             try:
-                paths += find_files(config.data, config.resolve)
+                if not isinstance(config.data, DatabaseSource):
+                    paths += find_files(config.data, config.resolve)
             except ReportgenError:
                 pass
         else:
@@ -120,7 +121,8 @@ def _mtimes(paths) -> dict[Path, float]:
 
 def _fingerprint(config: Config) -> str:
     """The data files (name, size, time) and the config keys that shape the figures."""
-    files = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in find_files(config.data, config.resolve)]
+    paths = [] if isinstance(config.data, DatabaseSource) else find_files(config.data, config.resolve)
+    files = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
     keys = config.model_dump(mode="json", include=DATA_KEYS)
     return json.dumps([files, keys], sort_keys=True, default=str)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import duckdb
 import pandas as pd
-import pyarrow as pa
 
+from .engine import Engine
 from .validate import Validated
 
 KEYS = ["year", "month", "plate"]
@@ -42,19 +41,19 @@ class Aggregates:
         return set(zip(pairs["year"], pairs["month"]))
 
 
-def _technology_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Classify each distinct six-digit product prefix once, in Python, and give DuckDB
+def _technology_table(engine: Engine) -> None:
+    """Classify each distinct six-digit product prefix once, in Python, and give the engine
     the small lookup table to join on."""
     from ..technology import classify_many
 
-    prefixes = [row[0] for row in con.sql("SELECT DISTINCT substr(hs_code, 1, 6) FROM rows").fetchall()]
+    prefixes = sorted(row[0] for row in engine.rows("SELECT DISTINCT substr(hs_code, 1, 6) FROM rows")[1])
     levels = classify_many(prefixes)
-    con.register("technology", pa.table({"prefix": prefixes, "level": [levels[p] for p in prefixes]}))
+    engine.register("technology", {"prefix": prefixes, "level": [levels[p] for p in prefixes]})
 
 
-def aggregate(con: duckdb.DuckDBPyConnection, validated: Validated) -> Aggregates:
-    _technology_table(con)
-    grouped = con.sql(
+def aggregate(engine: Engine, validated: Validated) -> Aggregates:
+    _technology_table(engine)
+    grouped = engine.frame(
         """
         SELECT year, month, province, chapter, country, level, hq_province,
                GROUPING(province, chapter, country, level, hq_province) AS grouping_set,
@@ -64,11 +63,11 @@ def aggregate(con: duckdb.DuckDBPyConnection, validated: Validated) -> Aggregate
                    substr(hs_code, 1, 2) AS chapter, country, technology.level, hq_province,
                    CAST(trim(value_usd) AS DECIMAL(38, 6)) AS value
             FROM rows JOIN technology ON substr(hs_code, 1, 6) = technology.prefix
-        )
+        ) AS records
         GROUP BY GROUPING SETS ((year, month, province, chapter), (year, month, province, country),
                                 (year, month, province, level), (year, month, hq_province))
         """
-    ).to_arrow_table().to_pandas()
+    )
     plates = validated.plates
 
     def by(name: str, key: Optional[str], province: str = "province") -> pd.DataFrame:

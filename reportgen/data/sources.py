@@ -14,9 +14,10 @@ from typing import Callable, Iterable, Optional
 import duckdb
 import pyarrow as pa
 
-from ..config import Columns, CsvOptions, XlsxOptions
+from ..config import Columns, CsvOptions, DatabaseSource, XlsxOptions
 from ..errors import DataError
 from .dialect import dialect, transcode
+from .engine import DuckDBEngine, Engine
 
 REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
 OPTIONAL = ("hq_province",)
@@ -28,12 +29,14 @@ COMMA_NUMBER = r"-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?"
 class Source:
     """One opened file: the SQL that reads it and where its records sit in the file."""
 
-    path: Path
+    path: Path | str
+    """the file, or a description of the database table or query"""
     relation: str
     header: dict[str, str]
     """canonical column → the file's own header"""
-    row_expr: str
-    """SQL giving the file's own row number of each record (what a user sees in the file)"""
+    row_expr: Optional[str]
+    """SQL giving the file's own row number of each record (what a user sees in the file);
+    None for a database, whose rows have no order"""
     decimal: str = "."
     """the file's decimal mark; values are read with a point whatever it is"""
 
@@ -80,7 +83,7 @@ def _sql_string(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _map_header(path: Path, names: list[str], columns: Columns) -> dict[str, str]:
+def _map_header(path: Path | str, names: list[str], columns: Columns) -> dict[str, str]:
     wanted = columns.model_dump()
     header = {}
     for canonical in REQUIRED + OPTIONAL:
@@ -174,8 +177,24 @@ class SourceOptions:
     """a temporary folder for UTF-8 copies of Windows-1254 files, removed after the build"""
 
 
-def open_sources(con: duckdb.DuckDBPyConnection, paths: list[Path], options: SourceOptions) -> list[Source]:
+def open_sources(engine: DuckDBEngine, paths: list[Path], options: SourceOptions) -> list[Source]:
     """Open every file and create the view ``rows``: all records of all files."""
-    sources = [open_source(con, path, i, options) for i, path in enumerate(paths)]
-    con.execute("CREATE OR REPLACE TEMP VIEW rows AS " + " UNION ALL ".join(s.select() for s in sources))
+    sources = [open_source(engine.con, path, i, options) for i, path in enumerate(paths)]
+    engine.execute("CREATE OR REPLACE TEMP VIEW rows AS " + " UNION ALL ".join(s.select() for s in sources))
     return sources
+
+
+def open_database(engine: Engine, database: DatabaseSource, columns: Columns) -> list[Source]:
+    """A database table or query as the view ``rows``; it stays in the database."""
+    if database.query:
+        relation, label = f"({database.query}) AS source", "veritabanı sorgusu"
+    else:
+        relation = ".".join(f'"{part}"' for part in database.table.split("."))
+        label = f"veritabanı tablosu {database.table}"
+    try:
+        names, _ = engine.rows(f"SELECT * FROM {relation} LIMIT 0")
+    except Exception as exc:  # noqa: BLE001 - the driver's own error types
+        raise DataError(f"tablo ya da sorgu okunamadı: {str(exc).splitlines()[0]}", file=label) from None
+    source = Source(path=label, relation=relation, header=_map_header(label, names, columns), row_expr=None)
+    engine.execute("CREATE TEMP VIEW rows AS " + source.select())
+    return [source]

@@ -4,14 +4,14 @@ wrong, find the first offending record in file order to name its file, row and v
 from __future__ import annotations
 
 from dataclasses import dataclass
-import duckdb
-
 from ..errors import DataError
 from ..reference import chapters, country_codes, resolve_province
+from .engine import Engine
 from .sources import Source
 
-NUMBER_PATTERN = r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
-HS_PATTERN = "[0-9]{2,12}"
+NUMBER_PATTERN = r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$"
+HS_PATTERN = "^[0-9]{2,12}$"
+LIST_KEYS = ("years", "months", "provinces", "hq_provinces", "countries", "chapters")
 
 
 @dataclass(frozen=True)
@@ -37,27 +37,34 @@ def _in_list(column: str, values: list[str]) -> str:
     return f"{column} IN ({quoted})"
 
 
-def _scan(con: duckdb.DuckDBPyConnection) -> dict:
+def _distinct(column: str, condition: str = "") -> str:
+    return f"array_agg(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL{condition})"
+
+
+def _scan(engine: Engine) -> dict:
     query = f"""
     SELECT
-      coalesce(list(DISTINCT year) FILTER (year IS NOT NULL), []) AS years,
-      coalesce(list(DISTINCT month) FILTER (month IS NOT NULL), []) AS months,
-      coalesce(list(DISTINCT province) FILTER (province IS NOT NULL), []) AS provinces,
-      coalesce(list(DISTINCT hq_province) FILTER (hq_province IS NOT NULL), []) AS hq_provinces,
-      coalesce(list(DISTINCT country) FILTER (country IS NOT NULL), []) AS countries,
-      coalesce(list(DISTINCT substr(hs_code, 1, 2)) FILTER (regexp_full_match(hs_code, '{HS_PATTERN}')), []) AS chapters,
-      count_if(year IS NULL) AS null_year,
-      count_if(month IS NULL) AS null_month,
-      count_if(province IS NULL) AS null_province,
-      count_if(country IS NULL) AS null_country,
-      count_if(hs_code IS NULL OR NOT regexp_full_match(hs_code, '{HS_PATTERN}')) AS bad_hs,
-      count_if(value_usd IS NULL OR NOT regexp_full_match(trim(value_usd), '{NUMBER_PATTERN}')) AS bad_value,
-      count_if(hq_province IS NOT NULL) AS hq_rows,
+      {_distinct("year")} AS years,
+      {_distinct("month")} AS months,
+      {_distinct("province")} AS provinces,
+      {_distinct("hq_province")} AS hq_provinces,
+      {_distinct("country")} AS countries,
+      array_agg(DISTINCT substr(hs_code, 1, 2)) FILTER (WHERE hs_code ~ '{HS_PATTERN}') AS chapters,
+      count(*) FILTER (WHERE year IS NULL) AS null_year,
+      count(*) FILTER (WHERE month IS NULL) AS null_month,
+      count(*) FILTER (WHERE province IS NULL) AS null_province,
+      count(*) FILTER (WHERE country IS NULL) AS null_country,
+      count(*) FILTER (WHERE hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}') AS bad_hs,
+      count(*) FILTER (WHERE value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}') AS bad_value,
+      count(*) FILTER (WHERE hq_province IS NOT NULL) AS hq_rows,
       count(*) AS n
     FROM rows
     """
-    relation = con.sql(query)
-    return dict(zip(relation.columns, relation.fetchall()[0]))
+    names, rows = engine.rows(query)
+    scan = dict(zip(names, rows[0]))
+    for key in LIST_KEYS:
+        scan[key] = list(scan[key] or [])
+    return scan
 
 
 def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
@@ -83,7 +90,7 @@ def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
             "bilinmeyen il (resmî il adı ya da 1-81 arası plaka kodu olmalı)"))
     if scan["bad_hs"]:
         problems.append(_Problem(
-            "hs_code", f"hs_code IS NULL OR NOT regexp_full_match(hs_code, '{HS_PATTERN}')",
+            "hs_code", f"hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}'",
             "GTİP kodu 2-12 haneli bir sayı metni olmalı"))
     bad = [c for c in scan["chapters"] if c not in chapters()]
     if bad:
@@ -100,7 +107,7 @@ def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
     if scan["bad_value"]:
         problems.append(_Problem(
             "value_usd",
-            f"value_usd IS NULL OR NOT regexp_full_match(trim(value_usd), '{NUMBER_PATTERN}')",
+            f"value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}'",
             "değer boş ya da sayı değil"))
     bad = [raw for raw in scan["hq_provinces"] if plates[raw] is None]
     if bad:
@@ -110,38 +117,39 @@ def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
     return problems, {raw: plate for raw, plate in plates.items() if plate is not None}
 
 
-def _locate(con: duckdb.DuckDBPyConnection, sources: list[Source], problem: _Problem) -> DataError:
+def _locate(engine: Engine, sources: list[Source], problem: _Problem) -> DataError:
     for source in sources:
-        found = con.sql(
-            f"SELECT _row, {problem.column} FROM ({source.select(numbered=True)}) "
-            f"WHERE {problem.condition} ORDER BY _row LIMIT 1"
-        ).fetchall()
+        order = "ORDER BY _row " if source.row_expr else ""
+        names, found = engine.rows(
+            f"SELECT {problem.column}{', _row' if source.row_expr else ''} "
+            f"FROM ({source.select(numbered=bool(source.row_expr))}) AS records "
+            f"WHERE {problem.condition} {order}LIMIT 1"
+        )
         if found:
-            row, value = found[0]
+            value, row = found[0][0], (found[0][1] if source.row_expr else None)
             return DataError(problem.message, file=source.path, row=row,
                              column=source.header[problem.column], value="" if value is None else value)
     return DataError(problem.message)
 
 
-def _first_unreadable(con: duckdb.DuckDBPyConnection, sources: list[Source], error: duckdb.Error) -> DataError:
-    """A record DuckDB cannot parse (a broken CSV line): find which file it is in."""
+def _first_unreadable(engine: Engine, sources: list[Source], error: Exception) -> DataError:
+    """A record the engine cannot parse (a broken CSV line): find which file it is in."""
     for source in sources:
         try:
-            con.sql(f"SELECT count(*) FROM ({source.select()})").fetchall()
-        except duckdb.Error as exc:
+            engine.rows(f"SELECT count(*) FROM ({source.select()}) AS records")
+        except Exception as exc:  # noqa: BLE001 - each engine has its own error types
             return DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=source.path)
     return DataError(f"veri okunamadı: {str(error).splitlines()[0]}")
 
 
-def validate(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> Validated:
+def validate(engine: Engine, sources: list[Source]) -> Validated:
     try:
-        scan = _scan(con)
-    except duckdb.Error as exc:
-        raise _first_unreadable(con, sources, exc) from None
+        scan = _scan(engine)
+    except Exception as exc:  # noqa: BLE001 - DuckDB or database driver errors
+        raise _first_unreadable(engine, sources, exc) from None
     if scan["n"] == 0:
         raise DataError("veri dosyalarında hiç kayıt yok", file=", ".join(str(s.path) for s in sources))
     problems, plates = _problems(scan)
     if problems:
-        raise _locate(con, sources, problems[0])
+        raise _locate(engine, sources, problems[0])
     return Validated(plates=plates, has_hq=scan["hq_rows"] > 0, rows=scan["n"])
-
