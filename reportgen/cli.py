@@ -227,12 +227,10 @@ def _summary(console, result) -> None:
     for path in result.files:
         relative = path.relative_to(result.target)
         folders.setdefault(relative.parts[0] if len(relative.parts) > 1 else "", []).append(path)
-    for folder, paths in folders.items():
-        size = sum(p.stat().st_size for p in paths)
-        name = paths[0].name if not folder else f"{folder}/ ({len(paths)} dosya)"
-        rows = [(p.name, p.stat().st_size) for p in paths] if not folder else [(name, size)]
-        for label, bytes_ in rows:
-            table.add_row(label, f"{bytes_ / 1024:,.0f} KB".replace(",", "."))
+    rows = [(p.name, p.stat().st_size) for p in folders.pop("", [])]
+    rows += [(f"{folder}/ ({len(paths)} dosya)", sum(p.stat().st_size for p in paths)) for folder, paths in folders.items()]
+    for label, size in rows:
+        table.add_row(label, f"{size / 1024:,.0f} KB".replace(",", "."))
     console.print(table)
     console.print(f"{result.rows:,} kayıt okundu, {len(result.files)} dosya yazıldı.".replace(",", "."))
 

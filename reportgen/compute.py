@@ -292,12 +292,13 @@ def span_figures(aggregates: Aggregates, span: Span, settings: Settings, names: 
 
 
 def top_items(frame: pd.DataFrame, plate: int, key: str, count: int, names: Mapping[str, str],
-              words: Mapping[str, str] = {}) -> list[Item]:
+              words: Optional[Mapping[str, str]] = None) -> list[Item]:
     """The province's largest chapters or countries with positive net exports; ties by
     code, for a stable order."""
     sums = sum_by(frame[frame["plate"] == plate], key)
     ordered = sorted(((k, v) for k, v in sums.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))[:count]
-    return [Item(code=code, name=names[code], value=value, word=words.get(code, "")) for code, value in ordered]
+    return [Item(code=code, name=names[code], value=value, word=(words or {}).get(code, ""))
+            for code, value in ordered]
 
 
 def trend(aggregates: Aggregates, period: Period, rows: list[Row]) -> Trend:

@@ -14,6 +14,7 @@ from .compute import (ZERO, Figures, Names, Row, TechnologyRow, change, in_span,
                       technology_rows)
 from .data.aggregate import Aggregates
 from .period import Span
+from .reference import fold
 
 PROFILE_ITEMS = 10
 
@@ -51,14 +52,7 @@ class Profile:
     @property
     def slug(self) -> str:
         """File name: ``34-istanbul``."""
-        return f"{self.plate:02d}-{_ascii(self.name)}"
-
-
-_FOLD = str.maketrans("çğıöşüâîûÇĞİÖŞÜÂÎÛ", "cgiosuaiuCGIOSUAIU")
-
-
-def _ascii(name: str) -> str:
-    return name.translate(_FOLD).lower().replace(" ", "-")
+        return f"{self.plate:02d}-{fold(self.name).replace(' ', '-')}"
 
 
 def item_changes(frame: pd.DataFrame, plate: int, key: str, span: Span, names, count: int) -> list[ItemChange]:
