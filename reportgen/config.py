@@ -83,6 +83,10 @@ class Labels(_Strict):
     manufactured_share: str
     activity_share: str
     head_office_share: str
+    cover: str
+    """name of the workbook's first sheet, which lists the tables"""
+    table_note: str
+    """note under every table of the workbook"""
     technology: dict[str, str]
     """technology level key → its name (``yuksek: Yüksek teknoloji``)"""
 

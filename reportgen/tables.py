@@ -142,7 +142,7 @@ def to_xlsx(tables: list[DataTable], config: Config, created: dt.datetime) -> by
         "link": workbook.add_format({"font_color": "#123c69", "underline": 1}),
     }
     formats = {kind: workbook.add_format({"num_format": f}) for kind, f in XLSX_FORMATS.items()}
-    cover = workbook.add_worksheet("Kapak")
+    cover = workbook.add_worksheet(config.labels.cover)
     cover.write(0, 0, config.title, styles["title"])
     cover.write(1, 0, config.publisher, styles["meta"])
     cover.set_column(0, 0, 28)
@@ -171,6 +171,6 @@ def _write_sheet(sheet, table: DataTable, config: Config, styles: dict, formats:
                 sheet.write_number(r, col, float(value))
             else:
                 sheet.write(r, col, value)
-    for offset, note in enumerate(table.notes, start=len(table.rows) + header_row + 2):
+    for offset, note in enumerate(table.notes + [config.labels.table_note], start=len(table.rows) + header_row + 2):
         sheet.write(offset, 0, note, styles["meta"])
     sheet.freeze_panes(header_row + 1, 0)

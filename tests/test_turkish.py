@@ -130,3 +130,10 @@ def test_join_words():
 
 def test_month_names():
     assert [tr.month_name(m) for m in (1, 2, 6, 8, 12)] == ["Ocak", "Şubat", "Haziran", "Ağustos", "Aralık"]
+
+
+def test_turkish_alphabetical_order():
+    names = ["Şanlıurfa", "Sivas", "Çorum", "Ceyhan", "İzmir", "Iğdır", "Isparta", "Ödemiş", "Ordu", "Ağrı", "Afyon",
+             "Üsküdar", "Uşak", "Gümüşhane", "Giresun", "Ğ"]
+    assert tr.sort_tr(names) == ["Afyon", "Ağrı", "Ceyhan", "Çorum", "Giresun", "Gümüşhane", "Ğ", "Iğdır", "Isparta",
+                                 "İzmir", "Ordu", "Ödemiş", "Sivas", "Şanlıurfa", "Uşak", "Üsküdar"]
