@@ -67,53 +67,42 @@ def _scan(engine: Engine) -> dict:
     return scan
 
 
+def _when_any(column: str, bad: list[str], message: str, expression: str = "") -> list[_Problem]:
+    """A problem with the records holding any of the bad distinct values."""
+    return [_Problem(column, _in_list(expression or column, bad), message)] if bad else []
+
+
+def _when_counted(column: str, count: int, condition: str, message: str) -> list[_Problem]:
+    """A problem with the records a counted condition matched."""
+    return [_Problem(column, condition, message)] if count else []
+
+
 def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
     """Checks in column order; the first that fails is reported."""
-    problems: list[_Problem] = []
-    if scan["null_year"]:
-        problems.append(_Problem("year", "year IS NULL", "yıl boş"))
-    bad = [y for y in scan["years"] if not (y.strip().isdigit() and len(y.strip()) == 4)]
-    if bad:
-        problems.append(_Problem("year", _in_list("year", bad), "yıl dört haneli bir sayı olmalı"))
-    if scan["null_month"]:
-        problems.append(_Problem("month", "month IS NULL", "ay boş"))
-    bad = [m for m in scan["months"] if not (m.strip().isdigit() and 1 <= int(m) <= 12)]
-    if bad:
-        problems.append(_Problem("month", _in_list("month", bad), "ay 1 ile 12 arasında bir sayı olmalı"))
-    if scan["null_province"]:
-        problems.append(_Problem("province", "province IS NULL", "il boş"))
     plates = {raw: resolve_province(raw) for raw in scan["provinces"] + scan["hq_provinces"]}
-    bad = [raw for raw in scan["provinces"] if plates[raw] is None]
-    if bad:
-        problems.append(_Problem(
-            "province", _in_list("province", bad),
-            "bilinmeyen il (resmî il adı ya da 1-81 arası plaka kodu olmalı)"))
-    if scan["bad_hs"]:
-        problems.append(_Problem(
-            "hs_code", f"hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}'",
-            "GTİP kodu 2-12 haneli bir sayı metni olmalı"))
-    bad = [c for c in scan["chapters"] if c not in chapters()]
-    if bad:
-        problems.append(_Problem(
-            "hs_code", _in_list("substr(hs_code, 1, 2)", bad),
-            "GTİP kodunun ilk iki hanesi geçerli bir fasıl (01-99) değil"))
-    if scan["null_country"]:
-        problems.append(_Problem("country", "country IS NULL", "ülke kodu boş"))
-    bad = [c for c in scan["countries"] if c not in country_codes()]
-    if bad:
-        problems.append(_Problem(
-            "country", _in_list("country", bad),
-            "bilinmeyen ülke kodu (ISO 3166-1 alfa-2, büyük harfle, ör. DE)"))
-    if scan["bad_value"]:
-        problems.append(_Problem(
-            "value_usd",
-            f"value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}'",
-            "değer boş ya da sayı değil"))
-    bad = [raw for raw in scan["hq_provinces"] if plates[raw] is None]
-    if bad:
-        problems.append(_Problem(
-            "hq_province", _in_list("hq_province", bad),
-            "bilinmeyen merkez ili (resmî il adı ya da 1-81 arası plaka kodu olmalı)"))
+    unknown_province = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
+    problems = [
+        *_when_counted("year", scan["null_year"], "year IS NULL", "yıl boş"),
+        *_when_any("year", [y for y in scan["years"] if not (y.strip().isdigit() and len(y.strip()) == 4)],
+                   "yıl dört haneli bir sayı olmalı"),
+        *_when_counted("month", scan["null_month"], "month IS NULL", "ay boş"),
+        *_when_any("month", [m for m in scan["months"] if not (m.strip().isdigit() and 1 <= int(m) <= 12)],
+                   "ay 1 ile 12 arasında bir sayı olmalı"),
+        *_when_counted("province", scan["null_province"], "province IS NULL", "il boş"),
+        *_when_any("province", [raw for raw in scan["provinces"] if plates[raw] is None],
+                   f"bilinmeyen il {unknown_province}"),
+        *_when_counted("hs_code", scan["bad_hs"], f"hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}'",
+                       "GTİP kodu 2-12 haneli bir sayı metni olmalı"),
+        *_when_any("hs_code", [c for c in scan["chapters"] if c not in chapters()],
+                   "GTİP kodunun ilk iki hanesi geçerli bir fasıl (01-99) değil", "substr(hs_code, 1, 2)"),
+        *_when_counted("country", scan["null_country"], "country IS NULL", "ülke kodu boş"),
+        *_when_any("country", [c for c in scan["countries"] if c not in country_codes()],
+                   "bilinmeyen ülke kodu (ISO 3166-1 alfa-2, büyük harfle, ör. DE)"),
+        *_when_counted("value_usd", scan["bad_value"],
+                       f"value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}'", "değer boş ya da sayı değil"),
+        *_when_any("hq_province", [raw for raw in scan["hq_provinces"] if plates[raw] is None],
+                   f"bilinmeyen merkez ili {unknown_province}"),
+    ]
     return problems, {raw: plate for raw, plate in plates.items() if plate is not None}
 
 
