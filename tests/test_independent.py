@@ -131,6 +131,7 @@ def expected_sentences(records) -> list[str]:
                                           (half, half_before, "Ocak-Haziran döneminde")):
         n, b = totals(records, months), totals(records, months_before)
         rising = sorted((p for p in PROVINCES if n[p] - b[p] > 0), key=lambda p: (-(n[p] - b[p]), p))[:5]
+        sentences.append(f"{phrase} ihracatını en fazla artıran {['bir', 'iki', 'üç', 'dört', 'beş'][len(rising) - 1]} il;")
         for i, plate in enumerate(rising):
             end = " yer almaktadır." if i == len(rising) - 1 else ","
             name = PROVINCES[plate][0] + (" ise" if i == len(rising) - 1 and i else "")

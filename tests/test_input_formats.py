@@ -116,7 +116,7 @@ def test_missing_sheet_is_named(tmp_path):
     workbook = Workbook()
     workbook.active.title = "Özet"
     workbook.save(tmp_path / "veri.xlsx")
-    (tmp_path / "config.yaml").write_text(f"period: 2023\ndata: [veri.xlsx]\nxlsx:\n  sheet: Veri\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text("period: 2023\ndata: [veri.xlsx]\nxlsx:\n  sheet: Veri\n", encoding="utf-8")
     result = run_cli("build", "--out", "out", cwd=tmp_path)
     assert result.returncode == 3
     assert "'Veri' adlı sayfa yok (sayfalar: Özet)" in result.stderr
