@@ -24,7 +24,7 @@ from .charts import Chart
 from .compute import Figures
 from .config import Config
 from .errors import TemplateError
-from .fonts import font_files
+from .fonts import font_files, web_font_faces
 from .period import creation_date
 
 MAIN_TEMPLATE = "bulletin.html"
@@ -76,6 +76,7 @@ class Context:
             "created": self.created,
             "medium": self.medium,
             "fonts": {style: path.as_uri() for style, path in font_files().items()},
+            "web_fonts": web_font_faces() if self.medium == "html" else "",
         }
 
 

@@ -132,7 +132,8 @@ def test_html_is_self_contained(sample_build):
     page = (sample_build / f"{STEM}.html").read_text(encoding="utf-8")
     assert '<html lang="tr">' in page
     assert not re.search(r'(src|href)="(?!data:)', page)
-    assert "@font-face" not in page
+    assert "file:" not in page
+    assert page.count('src: url("data:font/woff;base64,') == 3  # the PDF's typeface, embedded
     assert page.count('src="data:image/svg+xml;base64,') == 2
 
 
