@@ -13,17 +13,14 @@ from decimal import Decimal
 from functools import lru_cache
 
 import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from .compute import Figures, Item, TechnologyRow, Trend  # noqa: E402
-from .config import Labels  # noqa: E402
-from .fonts import font_files  # noqa: E402
-from .turkish import MILLION, chapter_code, month_abbreviation, number  # noqa: E402
+from .compute import Figures, Item, TechnologyRow, Trend
+from .config import Labels
+from .fonts import font_files
+from .turkish import MILLION, chapter_code, month_abbreviation, number
 
 PALETTE = ("#123c69", "#ac3b61", "#d08c2e", "#3c7a5a", "#6b5b95")
 TECHNOLOGY_PALETTE = ("#123c69", "#4f7cac", "#d08c2e", "#e8c07d")
