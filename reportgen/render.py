@@ -139,4 +139,5 @@ def context_json(config: Config, prepared) -> str:
     """The whole template context of a build, as editors see it in templates."""
     context = Context(prepared.figures, prepared.charts, config, creation_date(prepared.period).date(), "html")
     plain = _plain(context.as_dict())
+    plain["web_fonts"] = f"<@font-face kuralları, gömülü yazı tipleri: {len(context.as_dict()['web_fonts'])} karakter>"
     return json.dumps(plain, ensure_ascii=False, indent=2)
