@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -137,6 +138,7 @@ class _Generator:
         self.country_base = 1 / np.arange(1, len(COUNTRIES) + 1) ** 1.0
         self.products = {c: self._product_codes(c) for c in self.chapters}
         self.profiles: dict[int, tuple[list[str], list[str]]] = {}
+        self.last_year: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
 
     def _product_codes(self, chapter: str) -> list[str]:
         headings = self.rng.choice(np.arange(1, 10), size=int(self.rng.integers(2, 5)), replace=False)
@@ -171,6 +173,13 @@ class _Generator:
             self.profiles[plate] = ([self.chapters[i] for i in chapters], [COUNTRIES[i] for i in countries])
         return self.profiles[plate]
 
+    def _weights(self, codes: list[str], before: Optional[dict[str, int]]) -> np.ndarray:
+        """A year like the year before, give or take; the first year from the profile."""
+        if not before:
+            return _decay(len(codes))
+        smallest = min(before.values())
+        return np.array([before.get(c, smallest) for c in codes], dtype=float) * self.rng.lognormal(0, 0.12, len(codes))
+
     def province_year(self, plate: int, year: int, total: int, largest: int) -> pd.DataFrame:
         rng = self.rng
         scale = (total / largest) ** 0.35
@@ -181,10 +190,12 @@ class _Generator:
         chapter_codes = _leading_first(list(leading.get("chapters", {})), chapter_order)[:n_chapters]
         country_codes = _leading_first(list(leading.get("countries", {})), country_order)[:n_countries]
         fixed = leading if year == self.targets.years[-1] else {}
-        by_chapter = _marginal(total, chapter_codes, _decay(len(chapter_codes)),
+        before = self.last_year.get(plate)
+        by_chapter = _marginal(total, chapter_codes, self._weights(chapter_codes, before and before[0]),
                                {k: v * CENTS_PER_MILLION for k, v in fixed.get("chapters", {}).items()})
-        by_country = _marginal(total, country_codes, _decay(len(country_codes)),
+        by_country = _marginal(total, country_codes, self._weights(country_codes, before and before[1]),
                                {k: v * CENTS_PER_MILLION for k, v in fixed.get("countries", {}).items()})
+        self.last_year[plate] = (by_chapter, by_country)
         rows_ = sorted(by_chapter, key=lambda c: -by_chapter[c])
         cols_ = sorted(by_country, key=lambda c: -by_country[c])
         cells = _fit(np.array([by_chapter[c] for c in rows_], dtype=np.int64),
