@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,53 @@ def pdf_text(path: Path) -> str:
     """The PDF's text as ``pdftotext -layout`` gives it back to a reader."""
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           encoding="utf-8", check=True).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Page:
+    """What a reader gets from the HTML: every table's cell texts and the body text."""
+
+    tables: list[list[list[str]]]
+    text: str
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self.text: list[str] = []
+        self.cell = self.style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.style |= tag == "style"
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.tables[-1][-1].append("")
+            self.cell = True
+
+    def handle_endtag(self, tag):
+        self.style &= tag != "style"
+        if tag in ("td", "th"):
+            self.cell = False
+
+    def handle_data(self, data):
+        if not self.style:
+            self.text.append(data)
+            if self.cell:
+                self.tables[-1][-1][-1] += data.strip()
+
+
+def read_page(path: Path) -> Page:
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return Page(tables=parser.tables, text=squash(" ".join(parser.text)))
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,10 @@ in the PDF text, and all 81 provinces when asked."""
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
-from conftest import pdf_text, run_cli
+from conftest import pdf_text, run_cli, squash
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +17,6 @@ def profiles(sample_build, tmp_path_factory):
                      cwd=root)
     assert result.returncode == 0, result.stderr
     return root / "out" / "iller"
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
 
 
 def test_all_81_provinces(profiles):
