@@ -80,11 +80,12 @@ def build_profiles(figures: Figures, aggregates: Aggregates, names: Names, level
     monthly = sum_by(aggregates.by_chapter, ["plate", "year", "month"])
     months = figures.period.trend_pairs()
     main, cumulative = figures.main.by_plate, figures.cumulative.by_plate if figures.cumulative else None
+    technology = {row.plate: row for row in technology_rows(
+        aggregates.by_technology, summary.span, [summary.by_plate[plate] for plate in plates], levels)}
     profiles = []
     for plate in plates:
         row = main[plate]
         region = names.regions[plate].name
-        technology = technology_rows(aggregates.by_technology, summary.span, [summary.by_plate[plate]], levels)
         profiles.append(Profile(
             plate=plate, name=row.name, region=region, main=row,
             cumulative=cumulative[plate] if cumulative else None,
@@ -93,7 +94,7 @@ def build_profiles(figures: Figures, aggregates: Aggregates, names: Names, level
                                   PROFILE_ITEMS),
             countries=item_changes(aggregates.by_country, plate, "country", summary.span, names.countries,
                                    PROFILE_ITEMS),
-            technology=technology[0] if technology else None,
+            technology=technology.get(plate),
             region_rows=_region_rows(figures, names, region),
         ))
     return profiles
