@@ -141,7 +141,9 @@ class _Generator:
         self.last_year: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
 
     def _product_codes(self, chapter: str) -> list[str]:
-        headings = self.rng.choice(np.arange(1, 10), size=int(self.rng.integers(2, 5)), replace=False)
+        """Twelve-digit codes under a few headings of the chapter (01–49, where most real
+        headings lie), so products of every technology level occur."""
+        headings = self.rng.choice(np.arange(1, 50), size=int(self.rng.integers(3, 7)), replace=False)
         return [f"{chapter}{h:02d}{self.rng.integers(10, 100)}{self.rng.integers(0, 10**6):06d}"
                 for h in sorted(headings)]
 
