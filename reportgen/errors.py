@@ -76,3 +76,13 @@ class TemplateError(ReportgenError):
         self.template, self.line = template, line
         where = ", ".join(p for p in (f"şablon {template}" if template else "", f"satır {line}" if line else "") if p)
         super().__init__(f"Şablon hatası{f' ({where})' if where else ''}: {problem}")
+
+
+class OutputError(ReportgenError):
+    """The output folder cannot be written (permissions, a full disk)."""
+
+    exit_code = 6
+
+    def __init__(self, problem: str, *, folder: Optional[Path | str] = None):
+        self.folder = folder
+        super().__init__(f"Çıktı hatası{f' (klasör {folder})' if folder else ''}: {problem}")

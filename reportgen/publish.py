@@ -10,10 +10,19 @@ import tempfile
 from pathlib import Path
 from typing import Mapping
 
+from .errors import OutputError
+
 
 def publish(files: Mapping[str, bytes], target: Path) -> list[Path]:
     """``files`` maps relative names to contents; returns the written paths."""
     target = target.resolve()
+    try:
+        return _publish(files, target)
+    except OSError as exc:
+        raise OutputError(f"çıktı yazılamadı ({exc.strerror or exc})", folder=target) from None
+
+
+def _publish(files: Mapping[str, bytes], target: Path) -> list[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:

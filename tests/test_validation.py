@@ -142,3 +142,13 @@ def test_namibia_negative_values_and_spellings_are_data(tmp_path):
     assert result.returncode == 0, result.stderr
     countries = (tmp_path / "out" / "ulkeler.csv").read_text(encoding="utf-8")
     assert "İstanbul,2,Namibya,759.50" in countries
+
+
+def test_unwritable_output_is_one_turkish_line(tmp_path):
+    blocked = tmp_path / "dosya"
+    blocked.write_text("bir dosya, klasör değil", encoding="utf-8")
+    data = write(tmp_path / "veri.csv", valid_rows())
+    result = run_cli("build", "--data", str(data), "--period", "2023", "--out", str(blocked / "out"), cwd=tmp_path)
+    assert result.returncode == 6
+    assert result.stderr.splitlines()[-1].startswith("Hata: Çıktı hatası")
+    assert "Traceback" not in result.stderr
