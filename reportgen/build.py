@@ -227,13 +227,22 @@ def manifest(files: dict[str, bytes], inputs: list[Path], config: Config) -> byt
         "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                   for name, data in sorted(files.items())},
         "inputs": {
-            "data": [{"name": p.name, "sha256": _sha256_file(p)} for p in inputs],
+            "data": _database(config.data) or [{"name": p.name, "sha256": _sha256_file(p)} for p in inputs],
             "config": hashlib.sha256(config.model_dump_json(exclude={"base_dir", "data", "templates_dir"})
                                      .encode("utf-8")).hexdigest(),
             "templates": [{"name": str(p.relative_to(templates)), "sha256": _sha256_file(p)} for p in overrides],
         },
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _database(data) -> list[dict]:
+    """A database input by its table or query (never its URL, which may hold a password)."""
+    from .config import DatabaseSource
+
+    if not isinstance(data, DatabaseSource):
+        return []
+    return [{"table": data.table} if data.table else {"query": data.query}]
 
 
 def build(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda *args: None) -> BuildResult:

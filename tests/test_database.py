@@ -76,6 +76,8 @@ def test_database_table_gives_the_same_bulletin_as_the_file(tmp_path, server, sa
     from_db = build(tmp_path / "db", f"data:\n  url: \"{server}\"\n  table: ihracat\n")
     assert from_file.returncode == 0, from_file.stderr
     assert from_db.returncode == 0, from_db.stderr
+    manifest = (tmp_path / "db" / "out" / "manifest.json").read_text(encoding="utf-8")
+    assert '"table": "ihracat"' in manifest and "postgres@" not in manifest
     for name in (f"{STEM}.html", "tablo-1-iller.csv", "tablo-2-iller-kumulatif.csv", "teknoloji.csv",
                  "merkez-ili.csv", "bolgeler.csv"):
         assert (tmp_path / "db" / "out" / name).read_bytes() == (tmp_path / "file" / "out" / name).read_bytes(), name
