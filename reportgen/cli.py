@@ -10,7 +10,10 @@ from typing import Optional
 
 import click
 
+from .cli_messages import install as _turkish_click_messages
 from .errors import ReportgenError
+
+_turkish_click_messages()
 
 DEFAULT_CONFIG = Path("config.yaml")
 STAGES = {
@@ -73,9 +76,11 @@ def _fail(error: ReportgenError) -> None:
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+OPTIONS = "[SEÇENEKLER]"
 
 
-@click.group(context_settings=CONTEXT, help="Faaliyet illerine göre ihracat bülteni (PDF, HTML, tablolar).")
+@click.group(context_settings=CONTEXT, options_metavar=OPTIONS, subcommand_metavar="KOMUT [ARGÜMANLAR]...",
+             help="Faaliyet illerine göre ihracat bülteni (PDF, HTML, tablolar).")
 @click.version_option(package_name="reportgen", message="%(prog)s %(version)s")
 def main() -> None:
     pass
@@ -89,7 +94,8 @@ def _options(function):
         click.option("--data", multiple=True, metavar="DOSYA",
                      help="Veri dosyası ya da kalıbı (CSV, XLSX, Parquet); birden çok verilebilir. "
                           "Verilirse config.yaml'daki 'data' yerine kullanılır."),
-        click.option("--period", help="Dönem, ör. 2023 (yıllık bülten)."),
+        click.option("--period", metavar="DÖNEM",
+                     help="Dönem: 2023 (yıllık bülten), 2024-06 (aylık bülten) ya da latest (verideki son ay)."),
         click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
                      help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer."),
     ]):
@@ -112,7 +118,7 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
     return load_config(_config_file(config_path), overrides)
 
 
-@main.command(help="Bülteni veriden oluşturur: HTML, PDF, grafikler, XLSX ve CSV tablolar.")
+@main.command(options_metavar=OPTIONS, help="Bülteni veriden oluşturur: HTML, PDF, grafikler, XLSX ve CSV tablolar.")
 @_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Çıktı klasörü (varsayılan: output/<dönem>/).")
@@ -139,7 +145,7 @@ def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
     _summary(console, result)
 
 
-@main.command(help="Şablonlara verilen bağlamın tamamını JSON olarak yazdırır.")
+@main.command(options_metavar=OPTIONS, help="Şablonlara verilen bağlamın tamamını JSON olarak yazdırır.")
 @_options
 def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
             templates: Optional[Path]) -> None:
@@ -153,10 +159,10 @@ def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional
         _fail(error)
 
 
-@main.command(help="Bülteni 127.0.0.1 üzerinde canlı önizler: şablon, ayar ya da veri değişince "
+@main.command(options_metavar=OPTIONS, help="Bülteni 127.0.0.1 üzerinde canlı önizler: şablon, ayar ya da veri değişince "
                     "yeniden oluşturur ve açık sayfayı yeniler.")
 @_options
-@click.option("--port", type=int, default=8000, show_default=True, help="Dinlenecek bağlantı noktası.")
+@click.option("--port", type=int, default=8000, show_default=True, metavar="SAYI", help="Dinlenecek bağlantı noktası.")
 def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
           templates: Optional[Path], port: int) -> None:
     from .serve import serve as run_server
@@ -168,13 +174,13 @@ def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
         _fail(error)
 
 
-@main.group(help="Şablonlar: dışa aktarma ve başvuru sayfası.")
+@main.group(options_metavar=OPTIONS, subcommand_metavar="KOMUT [ARGÜMANLAR]...", help="Şablonlar: dışa aktarma ve başvuru sayfası.")
 def templates() -> None:
     pass
 
 
-@templates.command("export", help="Yerleşik şablonları ve düzenleme rehberini KLASÖR'e kopyalar.")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@templates.command("export", options_metavar=OPTIONS, help="Yerleşik şablonları ve düzenleme rehberini KLASÖR'e kopyalar.")
+@click.argument("folder", metavar="KLASÖR", type=click.Path(file_okay=False, path_type=Path))
 def templates_export(folder: Path) -> None:
     import shutil
 
@@ -189,7 +195,7 @@ def templates_export(folder: Path) -> None:
     click.echo(f"Kullanmak için: reportgen build --templates {folder}")
 
 
-@templates.command("reference", help="Şablon değişkenlerini ve süzgeçlerini örnekleriyle Markdown olarak yazar.")
+@templates.command("reference", options_metavar=OPTIONS, help="Şablon değişkenlerini ve süzgeçlerini örnekleriyle Markdown olarak yazar.")
 @_options
 def templates_reference(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
                         templates: Optional[Path]) -> None:
@@ -235,7 +241,7 @@ def _summary(console, result) -> None:
     console.print(f"{result.rows:,} kayıt okundu, {len(result.files)} dosya yazıldı.".replace(",", "."))
 
 
-@main.command("sample-data", help="Örnek veri setini yazar (2022-2023, aylık, 81 il); "
+@main.command("sample-data", options_metavar=OPTIONS, help="Örnek veri setini yazar (Ocak 2022 – Haziran 2024, aylık, 81 il); "
                                   "toplamları yayımlanmış 2023 bülteninin rakamlarını verir.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("data/ornek"),
               show_default=True, help="Örnek verinin yazılacağı klasör.")

@@ -20,8 +20,16 @@ REPO = Path(__file__).parent.parent
 def test_help_is_turkish(tmp_path):
     result = run_cli("build", "--help", cwd=tmp_path)
     assert result.returncode == 0
-    assert "Bülteni veriden oluşturur" in result.stdout
-    assert "Çıktı klasörü" in result.stdout
+    assert result.stdout.startswith("Kullanım: reportgen build [SEÇENEKLER]")
+    assert "Seçenekler:" in result.stdout and "Bu yardımı gösterir ve çıkar." in result.stdout
+    assert "Bülteni veriden oluşturur" in result.stdout and "Çıktı klasörü" in result.stdout
+
+
+def test_usage_errors_are_turkish(tmp_path):
+    result = run_cli("build", "--bogus", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Hata: Böyle bir seçenek yok: '--bogus'." in result.stderr
+    assert "Yardım için: 'reportgen build --help'" in result.stderr
 
 
 @pytest.mark.parametrize("yaml_text, expected", [
