@@ -1,4 +1,4 @@
-"""python -m reportgen"""
+"""``python -m reportgen``: the same command line as ``reportgen``."""
 from .cli import main
 
-main()
+main(prog_name="reportgen")
