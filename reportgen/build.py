@@ -77,7 +77,7 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     names = compute.Names(chapters=chapters(), chapter_words=chapter_words(),
                           countries=country_names(config.country_names), regions=regions())
     figures = compute.compute(aggregates, period, settings, names, LEVELS)
-    warnings = checks.data_warnings(figures, aggregates)
+    warnings = validated.warnings + checks.data_warnings(figures, aggregates)
     if config.strict and warnings:
         raise DataError("--strict: uyarılar hata sayılır: " + "; ".join(warnings))
 

@@ -33,7 +33,7 @@ STAGES = {
 def _console(quiet: bool):
     from rich.console import Console
 
-    return Console(stderr=True, quiet=quiet, highlight=False)
+    return Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
 
 
 @contextmanager

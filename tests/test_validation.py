@@ -152,3 +152,16 @@ def test_unwritable_output_is_one_turkish_line(tmp_path):
     assert result.returncode == 6
     assert result.stderr.splitlines()[-1].startswith("Hata: Çıktı hatası")
     assert "Traceback" not in result.stderr
+
+
+def test_a_code_that_lost_its_leading_zero_is_a_warning(tmp_path):
+    rows = valid_rows()
+    rows[4][3] = "80211"
+    data = write(tmp_path / "veri.csv", rows)
+    relaxed = build(tmp_path, data)
+    assert relaxed.returncode == 0
+    assert "Uyarı: 1 kayıtta GTİP kodu tek sayıda haneli (ör. 80211); baştaki sıfır kaybolmuş olabilir" in relaxed.stderr
+    strict = run_cli("build", "--data", str(data), "--period", "2023", "--out", str(tmp_path / "strict"), "--strict",
+                     cwd=tmp_path)
+    assert strict.returncode == 3 and "tek sayıda haneli" in strict.stderr
+    assert not (tmp_path / "strict").exists()

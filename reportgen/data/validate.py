@@ -22,6 +22,8 @@ class Validated:
     plates: dict[str, int]
     has_hq: bool
     rows: int
+    warnings: list[str]
+    """valid but suspicious: worth a warning, a failure under --strict"""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def _scan(engine: Engine) -> dict:
       count(*) FILTER (WHERE hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}') AS bad_hs,
       count(*) FILTER (WHERE value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}') AS bad_value,
       count(*) FILTER (WHERE hq_province IS NOT NULL) AS hq_rows,
+      count(*) FILTER (WHERE length(hs_code) % 2 = 1) AS odd_codes,
+      min(hs_code) FILTER (WHERE length(hs_code) % 2 = 1) AS odd_example,
       count(*) AS n
     FROM rows
     """
@@ -141,4 +145,13 @@ def validate(engine: Engine, sources: list[Source]) -> Validated:
     problems, plates = _problems(scan)
     if problems:
         raise _locate(engine, sources, problems[0])
-    return Validated(plates=plates, has_hq=scan["hq_rows"] > 0, rows=scan["n"])
+    return Validated(plates=plates, has_hq=scan["hq_rows"] > 0, rows=scan["n"], warnings=_warnings(scan))
+
+
+def _warnings(scan: dict) -> list[str]:
+    """Every HS nomenclature level has an even number of digits: an odd one has most
+    likely lost its leading zero to a spreadsheet (``80211`` for ``080211``)."""
+    if not scan["odd_codes"]:
+        return []
+    return [f"{scan['odd_codes']} kayıtta GTİP kodu tek sayıda haneli (ör. {scan['odd_example']}); "
+            f"baştaki sıfır kaybolmuş olabilir"]
