@@ -1,53 +1,67 @@
-"""Technology intensity of products (Eurostat's NACE Rev.2 aggregation, as TÜİK uses it),
-looked up by the longest matching HS code prefix in ``refdata/technology.csv``.
+"""Technology intensity of exported goods (Eurostat's high-tech aggregation by NACE Rev.2, as
+TÜİK uses it), looked up by the longest matching HS code prefix in ``refdata/technology.csv``;
+the file's header gives the sources and the reasoning behind each split.
 
-Levels are keys; their Turkish names live in the config's labels, not here.
+Levels are keys; their Turkish names belong to the templates and the config, not here.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 LEVELS = ("yuksek", "orta-yuksek", "orta-dusuk", "dusuk")
-"""The manufactured levels, highest first."""
+"""The manufactured levels, highest first: the order of the bulletin's columns and bars."""
 NOT_MANUFACTURED = "imalat-disi"
-_FILE = Path(__file__).parent / "refdata" / "technology.csv"
+"""Agriculture, mining and other goods outside manufacturing: kept apart from the shares."""
+FILE = Path(__file__).parent / "refdata" / "technology.csv"
+_CHAPTERS = frozenset(f"{c:02d}" for c in range(1, 100))
+
+
+def load(path: Path) -> dict[str, str]:
+    """Prefix → level from a data file, checked: a broken file must fail loudly, never
+    leave a product silently unclassified or counted in the wrong level."""
+    table: dict[str, str] = {}
+    lines = enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+    numbered = [(number, line) for number, line in lines if line.strip() and not line.startswith("#")]
+    for (number, _), row in zip(numbered[1:], csv.DictReader(line for _, line in numbered)):
+        prefix, level = row.get("prefix") or "", row.get("level") or ""
+        where = f"{path.name}, line {number}"
+        if not (prefix.isdigit() and 2 <= len(prefix) <= 6 and prefix[:2] in _CHAPTERS):
+            raise ValueError(f"{where}: prefix {prefix!r} is not 2-6 digits of an HS chapter 01-99")
+        if level not in LEVELS + (NOT_MANUFACTURED,):
+            raise ValueError(f"{where}: unknown level {level!r}")
+        if not row.get("nace"):
+            raise ValueError(f"{where}: no NACE code for {prefix}")
+        if prefix in table:
+            raise ValueError(f"{where}: prefix {prefix} is listed twice")
+        table[prefix] = level
+    missing = sorted(_CHAPTERS - table.keys())
+    if missing:
+        raise ValueError(f"{path.name}: chapters without a default class: {', '.join(missing)}")
+    return table
 
 
 @lru_cache(maxsize=1)
 def mapping() -> dict[str, str]:
-    """Prefix → level, checked once: a broken data file must not classify silently."""
-    lines = [line for line in _FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    table: dict[str, str] = {}
-    for row in csv.DictReader(lines):
-        prefix, level = row["prefix"], row["level"]
-        if not (prefix.isdigit() and 2 <= len(prefix) <= 6):
-            raise ValueError(f"{_FILE.name}: bad prefix {prefix!r}")
-        if level not in LEVELS + (NOT_MANUFACTURED,):
-            raise ValueError(f"{_FILE.name}: unknown level {level!r} for {prefix}")
-        if prefix in table:
-            raise ValueError(f"{_FILE.name}: prefix {prefix} twice")
-        table[prefix] = level
-    missing = {f"{c:02d}" for c in range(1, 100)} - set(table)
-    if missing:
-        raise ValueError(f"{_FILE.name}: chapters without a class: {sorted(missing)}")
-    return table
+    """The shipped table, read and checked once per process."""
+    return load(FILE)
 
 
 def classify(hs_code: str) -> str:
-    """The level of the longest prefix of the code that the table lists: ``'8471'`` →
-    ``yuksek``; ``'870323191000'`` → ``orta-yuksek``; ``'0802'`` → ``imalat-disi``."""
+    """The level of the longest listed prefix of the code: ``'8471'`` → ``yuksek``,
+    ``'710239000000'`` (cut diamonds) → ``dusuk``, ``'0802'`` (nuts) → ``imalat-disi``.
+    Every chapter has a default, so any valid code gets a class; anything else is an error."""
     table = mapping()
-    for length in range(min(6, len(hs_code)), 1, -1):
+    for length in range(min(len(hs_code), 6), 1, -1):
         level = table.get(hs_code[:length])
-        if level:
+        if level is not None:
             return level
     raise ValueError(f"no technology class for HS code {hs_code!r}")
 
 
 def classify_many(codes: Iterable[str]) -> dict[str, str]:
-    """Each distinct code's level, for a lookup table."""
+    """Each distinct code's level: the small lookup table the aggregation joins on."""
     return {code: classify(code) for code in set(codes)}
