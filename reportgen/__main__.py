@@ -1,4 +1,4 @@
 """``python -m reportgen``: the same command line as ``reportgen``."""
-from .cli import main
+from .cli import run
 
-main(prog_name="reportgen")
+run()

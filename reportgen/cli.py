@@ -1,5 +1,11 @@
-"""Command line: parses arguments, runs a command, turns errors into one Turkish line
-and a non-zero exit code. Heavy imports happen inside the commands, so ``--help`` is quick."""
+"""Command line: parses arguments, runs a command, turns every failure into one Turkish
+line and a documented exit code. Heavy imports happen inside the commands, so ``--help``
+is quick.
+
+Exit codes: 0 built; 1 internal error (a bug: the traceback goes to a log file); 2 wrong
+usage; 3 bad data; 4 bad configuration; 5 a template that does not render; 6 an output
+folder that cannot or may not be written; 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,6 @@ from typing import Optional
 import click
 
 from .cli_messages import install as _turkish_click_messages
-from .errors import ReportgenError
 
 _turkish_click_messages()
 
@@ -28,6 +33,51 @@ STAGES = {
     "profiles": "İl profilleri oluşturuluyor",
     "publish": "Dosyalar yerine taşınıyor",
 }
+
+
+def run() -> None:
+    """The ``reportgen`` command: every way it can end is one line and a documented code."""
+    from .errors import ReportgenError
+
+    try:
+        code = main.main(prog_name="reportgen", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except ReportgenError as error:
+        click.echo(f"Hata: {error}", err=True)
+        code = error.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("Hata: İşlem kesildi; çıktı klasörü değiştirilmedi.", err=True)
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        log = _write_traceback(error)
+        click.echo(f"Hata: İç hata ({type(error).__name__}): bu bir reportgen hatasıdır; lütfen bildirin. "
+                   f"Ayrıntılar: {log}", err=True)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _write_traceback(error: BaseException) -> str:
+    """The traceback, for the developer, in the user's cache folder (or the temp folder)."""
+    import datetime as dt
+    import os
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    name = f"hata-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    for folder in (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen",
+                   Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+            return str(folder / name)
+        except OSError:
+            continue
+    return "yazılamadı"
 
 
 def _console(quiet: bool):
@@ -68,11 +118,6 @@ def _progress(console):
         yield show
         for task in tasks.values():
             bars.update(task, completed=bars.tasks[task].total)
-
-
-def _fail(error: ReportgenError) -> None:
-    click.echo(f"Hata: {error}", err=True)
-    sys.exit(error.exit_code)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -121,27 +166,27 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 @main.command(options_metavar=OPTIONS, help="Bülteni veriden oluşturur: HTML, PDF, grafikler, XLSX ve CSV tablolar.")
 @_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Çıktı klasörü (varsayılan: output/<dönem>/).")
+              help="Çıktı klasörü (varsayılan: output/<dönem>/). Boş olmalı ya da reportgen'in önceki bir "
+                   "derlemesi olmalı; başka dosyalar içeren bir klasöre yazılmaz.")
 @click.option("--strict", is_flag=True, default=None,
               help="Uyarıları hata say (CI için): verisiz il, %1.000'i aşan değişim, kullanılmayan fasıl, "
-                   "desteklenmeyen CSS.")
+                   "tekrarlanan kayıt, desteklenmeyen CSS.")
 @click.option("--profiles", is_flag=True, default=None, help="81 ilin her biri için il profili (HTML ve PDF) de yazar.")
 @click.option("--province", "provinces", multiple=True, metavar="İL",
               help="Yalnızca bu ilin profilini yazar (ad ya da plaka; birden çok verilebilir).")
-@click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz.")
+@click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz (uyarılar her zaman yazdırılır).")
 def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
           templates: Optional[Path], out: Optional[Path], strict: Optional[bool], profiles: Optional[bool],
           provinces: tuple[str, ...], quiet: bool) -> None:
     from .build import build as run_build
 
+    config = _load(config_path, data, period, templates, strict=strict, profiles=profiles,
+                   provinces=list(provinces) or None)
     console = _console(quiet)
-    try:
-        config = _load(config_path, data, period, templates, strict=strict, profiles=profiles,
-                       provinces=list(provinces) or None)
-        with _progress(console) as progress:
-            result = run_build(config, out=out.absolute() if out else None, progress=progress)
-    except ReportgenError as error:
-        _fail(error)
+    with _progress(console) as progress:
+        result = run_build(config, out=out.absolute() if out else None, progress=progress)
+    for notice in result.warnings:
+        click.echo(f"Uyarı: {notice.text}", err=True)
     _summary(console, result)
 
 
@@ -149,29 +194,27 @@ def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 @_options
 def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
             templates: Optional[Path]) -> None:
-    from .build import prepare
+    from .build import prepare, template_context
+    from .notices import collecting
     from .render import context_json
 
-    try:
-        config = _load(config_path, data, period, templates)
-        click.echo(context_json(config, prepare(config)))
-    except ReportgenError as error:
-        _fail(error)
+    config = _load(config_path, data, period, templates)
+    with collecting():
+        prepared = prepare(config)
+    click.echo(context_json(template_context(config, prepared)))
 
 
 @main.command(options_metavar=OPTIONS, help="Bülteni 127.0.0.1 üzerinde canlı önizler: şablon, ayar ya da veri değişince "
                     "yeniden oluşturur ve açık sayfayı yeniler.")
 @_options
-@click.option("--port", type=int, default=8000, show_default=True, metavar="SAYI", help="Dinlenecek bağlantı noktası.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, metavar="SAYI",
+              help="Dinlenecek bağlantı noktası (1-65535).")
 def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
           templates: Optional[Path], port: int) -> None:
     from .serve import serve as run_server
 
-    try:
-        run_server(lambda: _load(config_path, data, period, templates), host="127.0.0.1", port=port,
-                   console=_console(False), config_file=_config_file(config_path))
-    except ReportgenError as error:
-        _fail(error)
+    run_server(lambda: _load(config_path, data, period, templates), host="127.0.0.1", port=port,
+               console=_console(False), config_file=_config_file(config_path))
 
 
 @main.group(options_metavar=OPTIONS, subcommand_metavar="KOMUT [ARGÜMANLAR]...", help="Şablonlar: dışa aktarma ve başvuru sayfası.")
@@ -184,13 +227,16 @@ def templates() -> None:
 def templates_export(folder: Path) -> None:
     import shutil
 
+    from .errors import OutputError
     from .render import builtin_templates
 
     if folder.exists() and any(folder.iterdir()):
-        click.echo(f"Hata: {folder} boş değil; şablonlar boş ya da yeni bir klasöre aktarılır.", err=True)
-        sys.exit(1)
-    shutil.copytree(builtin_templates(), folder, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+        raise OutputError("klasör boş değil; şablonlar boş ya da yeni bir klasöre aktarılır", folder=folder)
+    try:
+        shutil.copytree(builtin_templates(), folder, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    except OSError as exc:
+        raise OutputError(f"şablonlar yazılamadı ({exc.strerror or exc})", folder=folder) from None
     click.echo(f"Şablonlar {folder} klasörüne aktarıldı; rehber: {folder / 'OKUBENI.md'}")
     click.echo(f"Kullanmak için: reportgen build --templates {folder}")
 
@@ -199,18 +245,14 @@ def templates_export(folder: Path) -> None:
 @_options
 def templates_reference(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
                         templates: Optional[Path]) -> None:
-    from .build import prepare
-    from .period import creation_date
-    from .render import Context
+    from .build import prepare, template_context
+    from .notices import collecting
     from .template_docs import reference_markdown
 
-    try:
-        config = _load(config_path, data, period, templates)
+    config = _load(config_path, data, period, templates)
+    with collecting():
         prepared = prepare(config)
-    except ReportgenError as error:
-        _fail(error)
-    context = Context(prepared.figures, prepared.charts, config, creation_date(prepared.period).date(), "html")
-    click.echo(reference_markdown(context.as_dict()), nl=False)
+    click.echo(reference_markdown(template_context(config, prepared).as_dict()), nl=False)
 
 
 def _config_file(path: Optional[Path]) -> Optional[Path]:
@@ -220,11 +262,22 @@ def _config_file(path: Optional[Path]) -> Optional[Path]:
     return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
 
 
+def _size(size: int) -> str:
+    """``391`` → ``391 B``; ``52_300`` → ``51 KB``; ``2_400_000`` → ``2,3 MB``."""
+    from .turkish import number
+
+    if size < 1024:
+        return f"{number(size)} B"
+    if size < 1024 * 1024:
+        return f"{number(size / 1024)} KB"
+    return f"{number(size / 1024 / 1024, 1)} MB"
+
+
 def _summary(console, result) -> None:
     from rich.table import Table
 
-    for warning in result.warnings:
-        console.print(f"Uyarı: {warning}")
+    from .turkish import number
+
     table = Table(title=f"{result.period.slug} bülteni hazır: {result.target}", title_justify="left",
                   show_edge=False, box=None)
     table.add_column("Dosya")
@@ -236,9 +289,9 @@ def _summary(console, result) -> None:
     rows = [(p.name, p.stat().st_size) for p in folders.pop("", [])]
     rows += [(f"{folder}/ ({len(paths)} dosya)", sum(p.stat().st_size for p in paths)) for folder, paths in folders.items()]
     for label, size in rows:
-        table.add_row(label, f"{size / 1024:,.0f} KB".replace(",", "."))
+        table.add_row(label, _size(size))
     console.print(table)
-    console.print(f"{result.rows:,} kayıt okundu, {len(result.files)} dosya yazıldı.".replace(",", "."))
+    console.print(f"{number(result.rows)} kayıt okundu, {number(len(result.files))} dosya yazıldı.")
 
 
 @main.command("sample-data", options_metavar=OPTIONS, help="Örnek veri setini yazar (Ocak 2022 – Haziran 2024, aylık, 81 il); "
@@ -250,12 +303,13 @@ def _summary(console, result) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Özet yazdırılmaz.")
 def sample_data(out: Path, file_format: str, quiet: bool) -> None:
     from .sample import write_sample
+    from .turkish import number
 
     console = _console(quiet)
     with console.status("Örnek veri üretiliyor …"):
         path, rows = write_sample(out, file_format)
-    console.print(f"{rows:,} kayıt yazıldı: {path}".replace(",", "."))
+    console.print(f"{number(rows)} kayıt yazıldı: {path}")
 
 
 if __name__ == "__main__":
-    main()
+    run()

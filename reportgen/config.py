@@ -1,7 +1,12 @@
 """The ``config.yaml`` schema: every option is a typed field here, with its meaning.
 
 The packaged ``defaults.yaml`` holds the default wording (Turkish lives in data, not in
-Python); the user's file is merged over it key by key, then validated as a whole.
+Python); the user's file is merged over it key by key, then validated as a whole, and every
+problem is reported at once with its key path and line.
+
+Each top-level field belongs to a *part*: ``input`` (what is read), ``figures`` (what is
+computed and drawn), ``wording`` (text the templates print) or ``output`` (what is written
+where). The live preview and the manifest derive their key lists from these parts.
 """
 
 from __future__ import annotations
@@ -11,13 +16,23 @@ from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
+PARTS = ("input", "figures", "wording", "output")
+_SECTION_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_FILE_STEM = re.compile(r"[\w][\w.-]*")
+
+
+def _field(part: str, default: Any = ..., *, place: bool = False, **constraints) -> Any:
+    """A config field of a part; ``place`` marks a path, which the manifest replaces by
+    the contents it names."""
+    return Field(default, json_schema_extra={"part": part, "place": place}, **constraints)
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Columns(_Strict):
@@ -36,7 +51,7 @@ class CsvOptions(_Strict):
     """How CSV files are written; ``auto`` detects each (see README)."""
 
     delimiter: Literal["auto", ",", ";", "\t"] = "auto"
-    encoding: Literal["auto", "utf-8", "utf-8-sig", "windows-1254"] = "auto"
+    encoding: Literal["auto", "utf-8", "utf-8-sig", "windows-1254", "utf-16"] = "auto"
     decimal: Literal["auto", ".", ","] = "auto"
 
 
@@ -50,8 +65,19 @@ class DatabaseSource(_Strict):
     @model_validator(mode="after")
     def _one_of_table_or_query(self) -> "DatabaseSource":
         if (self.table is None) == (self.query is None):
-            raise ValueError("data: veritabanı için 'table' ya da 'query' anahtarlarından biri verilmeli")
+            raise ValueError("veritabanı için 'table' ya da 'query' anahtarlarından biri verilmeli")
         return self
+
+    @property
+    def masked_url(self) -> str:
+        """The URL with its password replaced by ``***``: what may be shown anywhere."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return "<geçersiz veritabanı adresi>"
 
 
 class XlsxOptions(_Strict):
@@ -92,61 +118,123 @@ class Labels(_Strict):
 
 
 class Config(_Strict):
-    period: Optional[str] = None
-    """Period to build: ``2023`` for a year (more forms come with monthly bulletins)."""
-    data: Union[list[str], DatabaseSource] = []
+    period: Optional[str] = _field("figures", None)
+    """Period to build: ``2023`` (the annual bulletin), ``2024-06`` (the monthly bulletin)
+    or ``latest`` (the latest month in the data)."""
+    data: Union[list[str], DatabaseSource] = _field("input", [], place=True)
     """Input files or glob patterns, relative to the config file; or a database
     (``url`` and ``table`` or ``query``)."""
-    templates_dir: Optional[str] = None
-    """Folder of template overrides, searched before the built-in templates."""
-    output_dir: str = "output"
-    """Builds go to ``<output_dir>/<period>/``; relative to the config file."""
-    columns: Columns = Columns()
-    csv: CsvOptions = CsvOptions()
-    xlsx: XlsxOptions = XlsxOptions()
-    country_names: dict[str, str] = {}
+    columns: Columns = _field("input", Columns())
+    csv: CsvOptions = _field("input", CsvOptions())
+    xlsx: XlsxOptions = _field("input", XlsxOptions())
+    country_names: dict[str, str] = _field("figures", {})
     """Overrides of CLDR's Turkish country names, by ISO code (``GB: İngiltere``)."""
-    top_provinces: int = Field(15, ge=1, le=81)
+    top_provinces: int = _field("figures", 15, ge=1, le=81)
     """Rows of Tablo 1 before ``Diğer`` and ``Toplam``."""
-    leaders: int = Field(3, ge=1, le=81)
+    leaders: int = _field("figures", 3, ge=1, le=81)
     """Provinces whose top chapters and countries are described."""
-    leader_items: int = Field(3, ge=1, le=20)
+    leader_items: int = _field("figures", 3, ge=1, le=20)
     """Chapters and countries listed for each leading province."""
-    title: str
-    publisher: str
-    intro: str = ""
-    """Introductory text; blank lines separate paragraphs."""
-    closing: str = ""
-    file_stem: str
-    """Name of the bulletin files without extension (``.html``, ``.pdf``)."""
-    labels: Labels
-    sections: list[str]
-    """Sections of the annual bulletin in order; each is ``sections/<name>.html``."""
-    monthly_sections: list[str]
-    """Sections of the monthly bulletin in order."""
-    highlights: int = Field(5, ge=1, le=81)
+    highlights: int = _field("figures", 5, ge=1, le=81)
     """Monthly bulletins: provinces in the opening bullets and in the largest increases."""
-    profiles: bool = False
-    """Also build a profile (HTML and PDF) of every province, in ``iller/``."""
-    provinces: list[str] = []
+    labels: Labels = _field("figures")
+    """Short texts of table heads, captions and chart legends."""
+    provinces: list[str] = _field("figures", [])
     """Build profiles of just these provinces (names or plate codes)."""
-    strict: bool = False
+    profiles: bool = _field("figures", False)
+    """Also build a profile (HTML and PDF) of every province, in ``iller/``."""
+    title: str = _field("wording")
+    publisher: str = _field("wording")
+    intro: str = _field("wording", "")
+    """Introductory text; blank lines separate paragraphs."""
+    closing: str = _field("wording", "")
+    sections: list[str] = _field("wording")
+    """Sections of the annual bulletin in order; each is ``sections/<name>.html``."""
+    monthly_sections: list[str] = _field("wording")
+    """Sections of the monthly bulletin in order."""
+    templates_dir: Optional[str] = _field("wording", None, place=True)
+    """Folder of template overrides, searched before the built-in templates."""
+    output_dir: str = _field("output", "output", place=True)
+    """Builds go to ``<output_dir>/<period>/``; relative to the config file."""
+    file_stem: str = _field("output")
+    """Name of the bulletin files without extension (``.html``, ``.pdf``)."""
+    strict: bool = _field("output", False)
     """Treat warnings (a province with no data, a change over 1000 %, a reserved chapter,
     unsupported CSS) as errors: for unattended CI builds."""
-    base_dir: Path = Path(".")
-    """Folder of the config file; relative paths are resolved against it (not a YAML key)."""
+    _file: Optional[Path] = PrivateAttr(default=None)
+    _base_dir: Path = PrivateAttr(default=Path("."))
 
     @field_validator("period", mode="before")
     @classmethod
     def _period_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
 
+    @field_validator("period")
+    @classmethod
+    def _period_form(cls, value: Optional[str]) -> Optional[str]:
+        from .period import period_form
+
+        if value is not None:
+            period_form(value)
+        return value
+
+    @field_validator("file_stem")
+    @classmethod
+    def _plain_file_name(cls, value: str) -> str:
+        if not _FILE_STEM.fullmatch(value) or ".." in value:
+            raise ValueError("dosya adı yalnızca harf, rakam, '-', '_' ve '.' içerebilir "
+                             "(klasör ayırıcısı ya da '..' olamaz)")
+        return value
+
+    @field_validator("sections", "monthly_sections")
+    @classmethod
+    def _section_names(cls, value: list[str]) -> list[str]:
+        bad = [name for name in value if not _SECTION_NAME.fullmatch(name)]
+        if bad:
+            raise ValueError(f"bölüm adı küçük harf, rakam ve '_' olmalı: {', '.join(map(repr, bad))}")
+        return value
+
+    @field_validator("provinces")
+    @classmethod
+    def _known_provinces(cls, value: list[str]) -> list[str]:
+        from .reference import resolve_province
+
+        unknown = [name for name in value if resolve_province(str(name)) is None]
+        if unknown:
+            raise ValueError(f"bilinmeyen il: {', '.join(map(repr, unknown))}")
+        return value
+
     def templates_path(self) -> Optional[Path]:
         return self.resolve(self.templates_dir) if self.templates_dir else None
 
     def resolve(self, path: str | Path) -> Path:
+        """A path from the config, relative to the config file's folder (or the working
+        folder when there is no config file)."""
         path = Path(path)
-        return path if path.is_absolute() else self.base_dir / path
+        return path if path.is_absolute() else self._base_dir / path
+
+    @property
+    def file(self) -> Optional[Path]:
+        """The config file this was read from, if any."""
+        return self._file
+
+    def _read_from(self, path: Optional[Path]) -> "Config":
+        self._file = Path(path).resolve() if path is not None else None
+        self._base_dir = self._file.parent if self._file else Path.cwd()
+        return self
+
+    @classmethod
+    def keys_of(cls, *parts: str, places: bool = True) -> set[str]:
+        """The top-level keys of the given parts (without paths if ``places`` is false)."""
+        return {name for name, info in cls.model_fields.items()
+                if info.json_schema_extra["part"] in parts and (places or not info.json_schema_extra["place"])}
+
+    def for_templates(self) -> dict[str, Any]:
+        """What templates see of the config: plain values, no paths, no password."""
+        shown = self.model_dump(mode="json", exclude=self.keys_of(*PARTS) - self.keys_of(*PARTS, places=False))
+        if isinstance(self.data, DatabaseSource):
+            shown["data"] = {**self.data.model_dump(mode="json"), "url": self.data.masked_url}
+        return shown
 
 
 _TYPE_WORDS = {
@@ -154,10 +242,12 @@ _TYPE_WORDS = {
     "extra_forbidden": "bilinmeyen anahtar",
     "int_parsing": "tam sayı bekleniyor",
     "int_type": "tam sayı bekleniyor",
+    "int_from_float": "tam sayı bekleniyor",
     "string_type": "metin bekleniyor",
     "list_type": "liste bekleniyor",
     "dict_type": "anahtar: değer eşlemesi bekleniyor",
     "model_type": "anahtar: değer eşlemesi bekleniyor",
+    "model_attributes_type": "anahtar: değer eşlemesi bekleniyor",
     "greater_than_equal": "değer çok küçük",
     "less_than_equal": "değer çok büyük",
     "string_too_short": "metin çok kısa",
@@ -165,6 +255,7 @@ _TYPE_WORDS = {
     "bool_parsing": "true ya da false bekleniyor",
     "literal_error": "izin verilen değerlerden biri olmalı",
     "bool_type": "true ya da false bekleniyor",
+    "union_tag_invalid": "geçersiz değer",
 }
 
 
@@ -178,46 +269,92 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _read_yaml(text: str, source: Path | str) -> dict:
+def _read_yaml(text: str, source: Path | str) -> tuple[dict, dict[tuple, int]]:
+    """The mapping and the line of each key path in it."""
+    loader = yaml.SafeLoader(text)
     try:
-        data = yaml.safe_load(text) or {}
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", satır {mark.line + 1}" if mark else ""
-        raise ConfigError(f"YAML okunamadı{line}: {getattr(exc, 'problem', exc)}", file=source) from None
+        raise ConfigError(f"YAML okunamadı{line}: {getattr(exc, 'problem', None) or exc}", file=source) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise ConfigError("dosya bir anahtar: değer eşlemesi olmalı", file=source)
-    return data
+    return data, _key_lines(node, ())
+
+
+def _key_lines(node, path: tuple) -> dict[tuple, int]:
+    lines: dict[tuple, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = path + (str(key.value),)
+            lines[here] = key.start_mark.line + 1
+            lines.update(_key_lines(value, here))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (str(index),)] = item.start_mark.line + 1
+            lines.update(_key_lines(item, path + (str(index),)))
+    return lines
 
 
 def defaults() -> dict:
     text = (Path(__file__).parent / "defaults.yaml").read_text(encoding="utf-8")
-    return _read_yaml(text, "defaults.yaml")
+    return _read_yaml(text, "defaults.yaml")[0]
+
+
+def _read_file(path: Path) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"dosya okunamadı ({exc.strerror})", file=path) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"dosya UTF-8 değil (satır {line}: 0x{raw[exc.start]:02X} baytı); "
+                          "dosyayı UTF-8 olarak kaydedin", file=path) from None
 
 
 def load_config(path: Optional[Path], overrides: Optional[dict] = None) -> Config:
     """Defaults, then the user's file (if any), then command-line overrides."""
     merged = defaults()
-    base_dir = Path.cwd()
+    lines: dict[tuple, int] = {}
     if path is not None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"dosya okunamadı ({exc.strerror})", file=path) from None
-        merged = _merge(merged, _read_yaml(text, path))
-        base_dir = Path(path).resolve().parent
+        user, lines = _read_yaml(_read_file(path), path)
+        merged = _merge(merged, user)
     merged = _merge(merged, {k: v for k, v in (overrides or {}).items() if v is not None})
-    merged["base_dir"] = base_dir
     try:
-        return Config.model_validate(merged)
+        return Config.model_validate(merged)._read_from(path)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"] if re.fullmatch(r"[a-z_][a-z0-9_]*|\d+", str(part)))
+        raise _config_error(exc, path, lines) from None
+
+
+def _config_error(exc: ValidationError, path: Optional[Path], lines: dict[tuple, int]) -> ConfigError:
+    """Every problem of the file in one line: key path, line and what was expected. The
+    alternatives of one key (a list of files or a database) are said together."""
+    problems: dict[tuple, tuple[list[str], str]] = {}
+    for error in exc.errors():
+        parts = tuple(str(p) for p in error["loc"] if re.fullmatch(r"[a-z_][a-z0-9_]*|\d+", str(p)))
         word = _TYPE_WORDS.get(error["type"], f"geçersiz değer ({error['msg']})")
         if error["type"] == "value_error":
             word = str(error["ctx"]["error"])
-        if error["type"] == "literal_error":
+        elif error["type"] == "literal_error":
             word += f" ({error['ctx']['expected']})"
         value = error.get("input")
-        shown = "" if error["type"] in ("missing",) or isinstance(value, dict) else f", verilen: {value!r}"
-        raise ConfigError(word + shown, file=path, key=key) from None
+        given = "" if error["type"] in ("missing", "value_error") or isinstance(value, dict) else f", verilen: {value!r}"
+        words, _ = problems.setdefault(parts, ([], given))
+        if word not in words:
+            words.append(word)
+    said = []
+    for parts, (words, given) in problems.items():
+        line = next((lines[parts[:n]] for n in range(len(parts), 0, -1) if parts[:n] in lines), None)
+        said.append((".".join(parts), line, " ya da ".join(words) + given))
+    said.sort(key=lambda problem: problem[1] or 0)
+    if len(said) == 1:
+        key, line, word = said[0]
+        return ConfigError(word, file=path, key=key, line=line)
+    listed = "; ".join(f"{f'satır {line}, ' if line else ''}anahtar '{key}': {word}" for key, line, word in said)
+    return ConfigError(f"{len(said)} sorun: {listed}", file=path)

@@ -1,10 +1,14 @@
 """One exception family. Each error carries a Turkish message that says where it happened,
-so the CLI can print one line and exit non-zero instead of a traceback."""
+so the CLI can print one line and exit with a documented code instead of a traceback."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Optional
+
+SHOWN_VALUE = 80
+"""characters of an offending value shown in a message"""
 
 
 class ReportgenError(Exception):
@@ -28,43 +32,44 @@ def _rebuild(cls, args, kwargs):
     return cls(*args, **kwargs)
 
 
+def shown(value: object) -> str:
+    """A value as a message may show it: invisible and control characters written as
+    escapes (``Ankara\\x00``), one line, cut after ``SHOWN_VALUE`` characters."""
+    text = "".join(
+        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100
+                                                                        else f"\\u{ord(ch):04x}")
+        for ch in str(value))
+    return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE] + "…"
+
+
+def _where(*parts: str) -> str:
+    present = [p for p in parts if p]
+    return f" ({', '.join(present)})" if present else ""
+
+
 class DataError(ReportgenError):
     """Bad input data: names the file, and where known the row, column and value."""
 
     exit_code = 3
 
-    def __init__(
-        self,
-        problem: str,
-        *,
-        file: Optional[Path | str] = None,
-        row: Optional[int] = None,
-        column: Optional[str] = None,
-        value: object = None,
-    ) -> None:
-        self.problem, self.file, self.row, self.column, self.value = problem, file, row, column, value
-        where = []
-        if file is not None:
-            where.append(f"dosya {file}")
-        if row is not None:
-            where.append(f"satır {row}")
-        if column is not None:
-            where.append(f"sütun '{column}'")
-        if value is not None:
-            where.append(f"değer '{value}'")
-        prefix = "Veri hatası" + (f" ({', '.join(where)})" if where else "")
-        super().__init__(f"{prefix}: {problem}")
+    def __init__(self, problem: str, *, file: Optional[Path | str] = None, row: Optional[int] = None,
+                 column: Optional[str] = None, value: object = None) -> None:
+        where = _where(f"dosya {file}" if file is not None else "", f"satır {row}" if row is not None else "",
+                       f"sütun '{column}'" if column is not None else "",
+                       f"değer '{shown(value)}'" if value is not None else "")
+        super().__init__(f"Veri hatası{where}: {problem}")
 
 
 class ConfigError(ReportgenError):
-    """A config key with the wrong type or value; names the key path."""
+    """A config key with the wrong type or value; names the file, line and key path."""
 
     exit_code = 4
 
-    def __init__(self, problem: str, *, file: Optional[Path | str] = None, key: Optional[str] = None):
-        self.file, self.key = file, key
-        where = ", ".join(p for p in (f"dosya {file}" if file else "", f"anahtar '{key}'" if key else "") if p)
-        super().__init__(f"Ayar hatası{f' ({where})' if where else ''}: {problem}")
+    def __init__(self, problem: str, *, file: Optional[Path | str] = None, key: Optional[str] = None,
+                 line: Optional[int] = None) -> None:
+        where = _where(f"dosya {file}" if file else "", f"satır {line}" if line else "",
+                       f"anahtar '{key}'" if key else "")
+        super().__init__(f"Ayar hatası{where}: {problem}")
 
 
 class TemplateError(ReportgenError):
@@ -72,17 +77,15 @@ class TemplateError(ReportgenError):
 
     exit_code = 5
 
-    def __init__(self, problem: str, *, template: Optional[str] = None, line: Optional[int] = None):
-        self.template, self.line = template, line
-        where = ", ".join(p for p in (f"şablon {template}" if template else "", f"satır {line}" if line else "") if p)
-        super().__init__(f"Şablon hatası{f' ({where})' if where else ''}: {problem}")
+    def __init__(self, problem: str, *, template: Optional[str] = None, line: Optional[int] = None) -> None:
+        where = _where(f"şablon {template}" if template else "", f"satır {line}" if line else "")
+        super().__init__(f"Şablon hatası{where}: {problem}")
 
 
 class OutputError(ReportgenError):
-    """The output folder cannot be written (permissions, a full disk)."""
+    """The output folder cannot or may not be written."""
 
     exit_code = 6
 
-    def __init__(self, problem: str, *, folder: Optional[Path | str] = None):
-        self.folder = folder
-        super().__init__(f"Çıktı hatası{f' (klasör {folder})' if folder else ''}: {problem}")
+    def __init__(self, problem: str, *, folder: Optional[Path | str] = None) -> None:
+        super().__init__(f"Çıktı hatası{_where(f'klasör {folder}' if folder else '')}: {problem}")

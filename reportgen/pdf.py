@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from .errors import TemplateError
 from .fonts import font_files
+from .notices import warn
 
 
 def _fetcher():
@@ -28,15 +29,15 @@ def _fetcher():
     return PackagedAssetsOnly(allowed_protocols=("file", "data")), FatalURLFetchingError
 
 
-class _CollectWarnings(logging.Handler):
-    """WeasyPrint reports unsupported CSS only as log warnings: keep them for the user."""
+class _ForwardWarnings(logging.Handler):
+    """WeasyPrint reports unsupported CSS only as log warnings: pass them on to the
+    build's warning channel as template warnings."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        warn("template", record.getMessage())
 
 
 @contextmanager
@@ -53,21 +54,21 @@ def _source_date(created: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def html_to_pdf(html: str, created: dt.datetime) -> tuple[bytes, list[str]]:
-    """The PDF, and WeasyPrint's warnings (unsupported CSS an editor wrote, say)."""
+def html_to_pdf(html: str, created: dt.datetime) -> bytes:
+    """The PDF; WeasyPrint's warnings (unsupported CSS an editor wrote, say) go to the
+    warning channel."""
     import weasyprint
 
     fetcher, fatal = _fetcher()
     logger = logging.getLogger("weasyprint")
-    handler = _CollectWarnings()
+    handler = _ForwardWarnings()
     logger.addHandler(handler)
     try:
         document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=".")
         with _source_date(created):
-            pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+            return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     except fatal as exc:
         raise TemplateError(f"izin verilmeyen dış kaynak: {exc} "
                             "(bülten yalnızca paketteki yazı tiplerini kullanabilir)") from None
     finally:
         logger.removeHandler(handler)
-    return pdf, list(dict.fromkeys(handler.messages))

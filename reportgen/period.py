@@ -87,30 +87,43 @@ class Period:
         return sorted(pairs)
 
 
-def parse_period(text: Optional[str], available: Iterable[tuple[int, int]] = ()) -> Period:
-    """``2023`` (annual), ``2024-06`` (monthly) or ``latest`` (the latest month with data)."""
-    if text is None:
-        raise ConfigError("dönem verilmedi (config.yaml'da 'period' ya da --period, ör. 2023 ya da 2024-06)",
-                          key="period")
+PERIOD_FORMS = "dönem YYYY (yıl), YYYY-AA (ay) ya da latest olmalı"
+
+
+def period_form(text: str) -> Optional[Period]:
+    """``2023`` and ``2024-06`` as periods, ``latest`` as None (it needs the data);
+    anything else is a ValueError saying which forms there are."""
     text = text.strip()
     if text == "latest":
-        months = sorted(available)
-        if not months:
-            raise DataError("veride hiç ay yok; 'latest' dönemi belirlenemedi")
-        year, month = months[-1]
-        return Period(year, month)
+        return None
     if re.fullmatch(r"\d{4}", text):
         return Period(int(text))
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match and 1 <= int(match[2]) <= 12:
         return Period(int(match[1]), int(match[2]))
-    raise ConfigError(f"dönem YYYY (yıl), YYYY-AA (ay) ya da latest olmalı, verilen: {text!r}", key="period")
+    raise ValueError(f"{PERIOD_FORMS}, verilen: {text!r}")
 
 
-def check_period_text(text: Optional[str]) -> None:
-    """Reject a malformed period before any data is read."""
-    if text is None or text.strip() != "latest":
-        parse_period(text)
+def require_period(text: Optional[str]) -> str:
+    """The period text, which must be given before any data is read."""
+    if text is None:
+        raise ConfigError("dönem verilmedi (config.yaml'da 'period' ya da --period, ör. 2023 ya da 2024-06)",
+                          key="period")
+    return text
+
+
+def parse_period(text: Optional[str], available: Iterable[tuple[int, int]] = ()) -> Period:
+    """``2023`` (annual), ``2024-06`` (monthly) or ``latest`` (the latest month with data)."""
+    try:
+        period = period_form(require_period(text))
+    except ValueError as exc:
+        raise ConfigError(str(exc), key="period") from None
+    if period is not None:
+        return period
+    months = sorted(available)
+    if not months:
+        raise DataError("veride hiç ay yok; 'latest' dönemi belirlenemedi")
+    return Period(*months[-1])
 
 
 def creation_date(period: Period) -> dt.datetime:

@@ -3,7 +3,8 @@
 
 Templates are looked up in the user's override folder first, then in the built-in
 templates; ``builtin/NAME`` always reaches the built-in one, so an override can extend
-the very template it replaces.
+the very template it replaces. Templates run in Jinja's immutable sandbox with
+autoescaping on for HTML and CSS, and see only plain data: no paths, no passwords.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
-from pydantic import BaseModel
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markupsafe import Markup
 
 from . import turkish
 from .charts import Chart
@@ -25,9 +28,20 @@ from .compute import Figures
 from .config import Config
 from .errors import TemplateError
 from .fonts import font_files, web_font_faces
-from .period import creation_date
 
 MAIN_TEMPLATE = "bulletin.html"
+_CSS_UNSAFE = re.compile(r"[\"'\\<>&\x00-\x1f\x7f\u2028\u2029]")
+
+
+def css_string(value: Any) -> Markup:
+    """Any text as a quoted CSS string that cannot end the string or the ``<style>``
+    element: ``'a"</style>'`` → ``"a\\22 \\3c /style\\3e "``."""
+    text = value.unescape() if isinstance(value, Markup) else str(value)
+    escaped = _CSS_UNSAFE.sub(lambda match: f"\\{ord(match.group()):x} ", text)
+    return Markup(f'"{escaped}"')
+
+
+FILTERS = {**turkish.FILTERS, "css_string": css_string}
 
 
 def builtin_templates() -> Path:
@@ -42,16 +56,16 @@ def environment(override_dir: Optional[Path] = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [builtin]
     if override_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(override_dir))
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"builtin": builtin}), *loaders]),
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=jinja2.select_autoescape(["html", "css"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters.update(turkish.FILTERS)
+    env.filters.update(FILTERS)
     return env
 
 
@@ -67,12 +81,13 @@ class Context:
     """``html`` or ``pdf``: the print stylesheet embeds fonts only for the PDF"""
 
     def as_dict(self) -> dict[str, Any]:
+        shown = self.config.for_templates()
         return {
             "figures": self.figures,
             "period": self.figures.period,
             "charts": self.charts,
-            "config": self.config,
-            "labels": self.config.labels,
+            "config": shown,
+            "labels": shown["labels"],
             "created": self.created,
             "medium": self.medium,
             "fonts": {style: path.as_uri() for style, path in font_files().items()},
@@ -86,15 +101,84 @@ def render_html(env: jinja2.Environment, context: Context) -> str:
 
 def render_template(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> str:
     """Render one template; any template mistake becomes a TemplateError naming the file
-    and line."""
+    and line, in Turkish."""
     try:
         return env.get_template(name).render(variables)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(exc.message or str(exc), template=exc.filename or exc.name, line=exc.lineno) from None
+        raise TemplateError(syntax_problem(exc.message or str(exc)), template=exc.filename or exc.name,
+                            line=exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"şablon bulunamadı: {exc.name}") from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"tanımsız değişken: {exc.message}", **_template_position(exc)) from None
+        raise TemplateError(f"tanımsız değişken: {_undefined_problem(exc.message or '')}",
+                            **_template_position(exc)) from None
+    except SecurityError as exc:
+        raise TemplateError(f"izin verilmeyen erişim: {_translated(str(exc), _SECURITY) or exc}; şablonlar "
+                            "yalnızca bağlamdaki verileri kullanabilir", **_template_position(exc)) from None
+    except TemplateError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - anything a template expression can raise
+        raise TemplateError(f"şablon çalışırken hata: {_runtime_problem(exc)}", **_template_position(exc)) from None
+
+
+_SYNTAX = [
+    (r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
+     r"The innermost block that needs to be closed is '(\w+)'\.",
+     "şablon beklenmedik biçimde bitti: '{2}' bloğu kapatılmamış ({1} bekleniyordu)"),
+    (r"Encountered unknown tag '(\w+)'\..*", "bilinmeyen etiket '{1}'"),
+    (r"unexpected end of template, expected '(.+?)'\.?", "şablon beklenmedik biçimde bitti, '{1}' bekleniyordu"),
+    (r"expected token '(.+?)', got '(.+?)'", "'{1}' bekleniyordu, '{2}' bulundu"),
+    (r"unexpected '(.+?)'", "beklenmeyen '{1}'"),
+    (r"unexpected char '(.+?)' at (\d+)", "beklenmeyen karakter '{1}'"),
+    (r"No filter named '(.+?)'\.?", "'{1}' adlı süzgeç yok"),
+    (r"No test named '(.+?)'\.?", "'{1}' adlı sınama yok"),
+    (r"Block '(.+?)' defined twice", "'{1}' bloğu iki kez tanımlanmış"),
+    (r"tag name expected", "etiket adı bekleniyordu"),
+    (r"missing end of comment tag", "yorumun kapanışı ('#}') eksik"),
+    (r"unexpected end of string", "metin (tırnak) kapanmamış"),
+]
+_UNDEFINED = [
+    (r"'(.+?)' is undefined", "'{1}' tanımlı değil"),
+    (r"'(.+?)' has no attribute '(.+?)'", "{1} içinde '{2}' yok"),
+    (r"(.+?) has no element (.+)", "{1} içinde {2} öğesi yok"),
+]
+_SECURITY = [
+    (r"access to attribute '(.+?)' of '(.+?)' object is unsafe\.?", "'{2}' nesnesinin '{1}' özelliği"),
+    (r"(.+?) is not safely callable", "{1} çağrılamaz"),
+]
+_RUNTIME = {
+    ZeroDivisionError: "sıfıra bölme",
+    TypeError: "uyumsuz türler",
+    ValueError: "geçersiz değer",
+    KeyError: "olmayan anahtar",
+    IndexError: "listede olmayan sıra",
+    AttributeError: "olmayan özellik",
+    RecursionError: "sonsuz yineleme",
+    OverflowError: "sayı taşması",
+}
+
+
+def _translated(message: str, table: list[tuple[str, str]]) -> Optional[str]:
+    for pattern, words in table:
+        match = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if match:
+            return words.format(None, *(group.replace("' or '", "' ya da '") for group in match.groups()))
+    return None
+
+
+def syntax_problem(message: str) -> str:
+    """Jinja's English syntax error in Turkish words; an unlisted one keeps Jinja's text
+    behind a Turkish lead."""
+    return _translated(message, _SYNTAX) or f"sözdizimi hatası (Jinja: {message})"
+
+
+def _undefined_problem(message: str) -> str:
+    return _translated(message, _UNDEFINED) or message
+
+
+def _runtime_problem(exc: Exception) -> str:
+    word = next((w for kind, w in _RUNTIME.items() if isinstance(exc, kind)), "beklenmeyen hata")
+    return f"{word} ({type(exc).__name__}: {exc})" if str(exc) else f"{word} ({type(exc).__name__})"
 
 
 def _template_position(exc: BaseException) -> dict:
@@ -124,8 +208,6 @@ def _plain(value: Any, expand_properties: bool = True) -> Any:
                 if isinstance(attribute, property) and not name.startswith("_"):
                     plain[name] = _plain(getattr(value, name), expand_properties=False)
         return plain
-    if isinstance(value, BaseModel):
-        return _plain(value.model_dump(exclude={"base_dir"}))
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -135,9 +217,9 @@ def _plain(value: Any, expand_properties: bool = True) -> Any:
     return value
 
 
-def context_json(config: Config, prepared) -> str:
+def context_json(context: Context) -> str:
     """The whole template context of a build, as editors see it in templates."""
-    context = Context(prepared.figures, prepared.charts, config, creation_date(prepared.period).date(), "html")
-    plain = _plain(context.as_dict())
-    plain["web_fonts"] = f"<@font-face kuralları, gömülü yazı tipleri: {len(context.as_dict()['web_fonts'])} karakter>"
+    variables = context.as_dict()
+    plain = _plain(variables)
+    plain["web_fonts"] = f"<@font-face kuralları, gömülü yazı tipleri: {len(variables['web_fonts'])} karakter>"
     return json.dumps(plain, ensure_ascii=False, indent=2)

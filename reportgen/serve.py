@@ -20,13 +20,12 @@ from typing import Callable, Optional
 from .build import Prepared, prepare, render_html
 from .config import Config, DatabaseSource
 from .data.sources import find_files
-from .errors import ReportgenError
+from .errors import ConfigError, ReportgenError
+from .notices import collecting
 from .render import builtin_templates
+from .turkish import number
 
 POLL_SECONDS = 0.25
-# Keys that change the figures or charts; any other change only re-renders the page.
-DATA_KEYS = {"period", "data", "columns", "csv", "xlsx", "country_names", "top_provinces", "leaders",
-             "leader_items", "highlights", "labels", "strict", "base_dir"}
 # The page carries the version it was built as, so an edit made before the first poll
 # still reloads it.
 RELOAD_SCRIPT = """<script>
@@ -61,23 +60,32 @@ class Preview:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> None:
+        """Build the page; any failure, even a bug, shows in the page and the terminal
+        and leaves the preview running for the next change."""
         started = time.perf_counter()
         config = None
         try:
             config = self.load_config()
             fingerprint = _fingerprint(config)
-            if fingerprint != self.fingerprint or self.prepared is None:
-                self.prepared, self.fingerprint = prepare(config), fingerprint
-            page = render_html(config, self.prepared)
-            seconds = f"{time.perf_counter() - started:.2f}".replace(".", ",")
-            self.console.print(f"Yeniden oluşturuldu ({seconds} sn)")
+            with collecting() as notices:
+                if fingerprint != self.fingerprint or self.prepared is None:
+                    self.prepared, self.fingerprint = prepare(config), fingerprint
+                page = render_html(config, self.prepared)
+            for notice in notices:
+                self.console.print(f"Uyarı: {notice.text}")
+            self.console.print(f"Yeniden oluşturuldu ({number(time.perf_counter() - started, 2)} sn)")
         except ReportgenError as error:
-            page = ERROR_PAGE.format(message=html.escape(str(error)))
-            self.console.print(f"Hata: {error}")
+            page = self._error_page(str(error))
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the preview
+            page = self._error_page(f"İç hata ({type(error).__name__}: {error})")
         with self.lock:
             self.version += 1
             self.page = _with_reload(page, self.version)
             self.watched = _mtimes(self._watch_list(config))
+
+    def _error_page(self, message: str) -> str:
+        self.console.print(f"Hata: {message}")
+        return ERROR_PAGE.format(message=html.escape(message))
 
     def _watch_list(self, config: Optional[Config]) -> list[Path]:
         paths = [p for p in builtin_templates().rglob("*") if p.is_file()]
@@ -123,7 +131,7 @@ def _fingerprint(config: Config) -> str:
     """The data files (name, size, time) and the config keys that shape the figures."""
     paths = [] if isinstance(config.data, DatabaseSource) else find_files(config.data, config.resolve)
     files = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
-    keys = config.model_dump(mode="json", include=DATA_KEYS)
+    keys = config.model_dump(mode="json", include=Config.keys_of("input", "figures"))
     return json.dumps([files, keys], sort_keys=True, default=str)
 
 
@@ -132,9 +140,14 @@ def _with_reload(page: str, version: int) -> str:
     return page.replace(marker, script + marker) if marker in page else page + script
 
 
-def _handler(preview: Preview):
+def _handler(preview: Preview, port: int):
+    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            if self.headers.get("Host", "").lower() not in hosts:
+                self.send_error(403, "Yalnızca 127.0.0.1 ya da localhost adresinden erişilebilir")
+                return
             with preview.lock:
                 page, version = preview.page, preview.version
             if self.path in ("/", "/index.html"):
@@ -160,16 +173,25 @@ def _handler(preview: Preview):
 
 def serve(load_config: Callable[[], Config], *, host: str, port: int, console,
           config_file: Optional[Path] = None) -> None:
+    """Answers only requests addressed to ``127.0.0.1:PORT`` or ``localhost:PORT`` (no DNS
+    rebinding); a watcher thread rebuilds on every change until Ctrl+C."""
     preview = Preview(load_config=load_config, config_file=config_file.resolve() if config_file else None,
                       console=console)
+    try:
+        server = ThreadingHTTPServer((host, port), _handler(preview, port))
+    except OSError as exc:
+        raise ConfigError(f"{host}:{port} dinlenemiyor ({exc.strerror or exc}); başka bir --port seçin",
+                          key="--port") from None
     preview.rebuild()
-    server = ThreadingHTTPServer((host, port), _handler(preview))
     stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(POLL_SECONDS):
-            if preview.changed():
-                preview.rebuild()
+            try:
+                if preview.changed():
+                    preview.rebuild()
+            except OSError as error:
+                console.print(f"Hata: değişiklikler izlenemedi ({error}); yeniden denenecek.")
 
     threading.Thread(target=watch, daemon=True).start()
     console.print(f"Önizleme: http://{host}:{port}/  (durdurmak için Ctrl+C)")

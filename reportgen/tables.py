@@ -132,7 +132,8 @@ def to_xlsx(tables: list[DataTable], config: Config, created: dt.datetime) -> by
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
     workbook.set_properties({"title": config.title, "author": config.publisher, "created": created})
     styles = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),

@@ -9,9 +9,13 @@ import dataclasses
 import inspect
 import re
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
-from . import charts, compute, config, period, turkish
+from pydantic import BaseModel
+
+from . import charts, compute, config, period
+from .config import Config, Labels
+from .render import FILTERS
 
 EXAMPLE = re.compile(r"``([^`]+)``\s*→\s*``([^`]+)``")
 _DOCUMENTED = (compute, period, charts, config)
@@ -39,10 +43,19 @@ def filter_examples(function) -> list[tuple[str, str]]:
     return EXAMPLE.findall(inspect.getdoc(function) or "")
 
 
-def _rows(value: Any, path: str, owner: str = "") -> Iterator[tuple[str, str, str, str]]:
-    """(path, type, example, meaning) for a value and everything inside it."""
+def _rows(value: Any, path: str, owner: str = "", model: Optional[type[BaseModel]] = None
+          ) -> Iterator[tuple[str, str, str, str]]:
+    """(path, type, example, meaning) for a value and everything inside it; ``model`` is the
+    config class a plain dict of settings was made from, for its fields' docs."""
     meaning = attribute_docs().get((owner, path.rsplit(".", 1)[-1]), "")
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if model is not None and isinstance(value, dict):
+        yield path, "dict", "", meaning
+        for name, info in model.model_fields.items():
+            if name in value:
+                inner = info.annotation if isinstance(info.annotation, type) and issubclass(
+                    info.annotation, BaseModel) else None
+                yield from _rows(value[name], f"{path}.{name}", model.__name__, inner)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         yield path, type(value).__name__, "", meaning
         for field in dataclasses.fields(value):
             yield from _rows(getattr(value, field.name), f"{path}.{field.name}", type(value).__name__)
@@ -54,16 +67,11 @@ def _rows(value: Any, path: str, owner: str = "") -> Iterator[tuple[str, str, st
         yield path, "list", f"{len(value)} öğe", meaning
         if value:
             yield from _rows(value[0], f"{path}[0]", owner)
-    elif isinstance(value, dict) and not hasattr(value, "model_dump"):
+    elif isinstance(value, dict):
         yield path, "dict", ", ".join(map(str, list(value)[:6])), meaning
         for key, item in list(value.items())[:1]:
             if dataclasses.is_dataclass(item):
                 yield from _rows(item, f"{path}.{key}", owner)
-    elif hasattr(value, "model_dump"):
-        yield path, type(value).__name__, "", meaning
-        for name in type(value).model_fields:
-            if name != "base_dir":
-                yield from _rows(getattr(value, name), f"{path}.{name}", type(value).__name__)
     else:
         yield path, type(value).__name__, _short(value), meaning
 
@@ -79,11 +87,12 @@ def reference_markdown(context: dict[str, Any]) -> str:
              "Bu sayfa `reportgen templates reference` ile koddan üretilir; örnekler gerçek bir "
              "derlemenin bağlamındandır.", "", "## Değişkenler", "",
              "| değişken | tür | örnek | anlamı |", "|---|---|---|---|"]
+    models = {"config": Config, "labels": Labels}
     for name, value in context.items():
-        for path, kind, example, meaning in _rows(value, name):
+        for path, kind, example, meaning in _rows(value, name, model=models.get(name)):
             lines.append(f"| `{path}` | {kind} | {_cell(example)} | {_cell(meaning)} |")
     lines += ["", "## Süzgeçler", "", "| süzgeç | ne yapar | örnekler |", "|---|---|---|"]
-    for name, function in sorted(turkish.FILTERS.items()):
+    for name, function in sorted(FILTERS.items()):
         summary = " ".join((inspect.getdoc(function) or "").split("\n\n")[0].split())
         examples = "; ".join(f"`{a}` → `{b}`" for a, b in filter_examples(function))
         lines.append(f"| `{name}` | {_cell(EXAMPLE.sub('', summary).strip(' :;,.'))} | {_cell(examples)} |")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from reportgen import turkish
+from reportgen.render import FILTERS
 from reportgen.period import Span
 from reportgen.template_docs import filter_examples
 
@@ -98,16 +98,16 @@ def test_context_command_prints_the_template_context(tmp_path, data):
 def test_reference_page_lists_every_filter_and_variable(tmp_path, data):
     result = run_cli("templates", "reference", "--data", str(data), "--period", "2023", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for name in turkish.FILTERS:
+    for name in FILTERS:
         assert f"| `{name}` |" in result.stdout
     for variable in ("figures.main.table.rows[0].current_share", "figures.leaders[0].chapters[0].word",
                      "labels.province", "period.year", "charts.chapters.data_uri"):
         assert f"| `{variable}` |" in result.stdout
 
 
-@pytest.mark.parametrize("name", sorted(turkish.FILTERS))
+@pytest.mark.parametrize("name", sorted(FILTERS))
 def test_every_filter_documents_examples_that_hold(name):
-    function = turkish.FILTERS[name]
+    function = FILTERS[name]
     examples = filter_examples(function)
     assert examples, f"{name} has no ``input`` → ``output`` example in its docstring"
     for given, expected in examples:

@@ -5,9 +5,17 @@ distinct values come back to Python."""
 
 from __future__ import annotations
 
-from typing import Protocol
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 import pandas as pd
+
+from ..config import Config, DatabaseSource
+
+if TYPE_CHECKING:
+    from .sources import Source
 
 
 class Engine(Protocol):
@@ -77,3 +85,25 @@ class DatabaseEngine:
         self.connection.close()
         self.engine.dispose()
 
+
+
+@contextmanager
+def open_engine(config: Config) -> Iterator[tuple[Engine, list[Source], list[Path]]]:
+    """The engine that groups the records, the opened sources and the input files:
+    DuckDB over files, or the configured database."""
+    import duckdb
+
+    from .sources import SourceOptions, find_files, open_database, open_sources
+
+    if isinstance(config.data, DatabaseSource):
+        engine = DatabaseEngine(config.data.url)
+        try:
+            yield engine, open_database(engine, config.data, config.columns), []
+        finally:
+            engine.close()
+        return
+    paths = find_files(config.data, config.resolve)
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
+        engine = DuckDBEngine(con)
+        yield engine, open_sources(engine, paths, SourceOptions(config.columns, config.csv, config.xlsx,
+                                                                Path(scratch))), paths
