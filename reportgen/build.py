@@ -55,7 +55,7 @@ class BuildResult:
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
     """Data to figures and charts; warnings go to the warning channel."""
     from . import charts, checks, compute
-    from .data.aggregate import aggregate
+    from .data.aggregate import aggregate, scan
     from .data.engine import open_engine
     from .data.validate import validate
     from .reference import chapter_words, chapters, country_names, regions
@@ -64,10 +64,11 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     require_period(config.period)
     progress("load")
     with open_engine(config) as (engine, sources, paths):
-        progress("validate")
-        validated = validate(engine, sources)
         progress("aggregate")
-        aggregates = aggregate(engine, validated)
+        grouped = scan(engine, sources)
+        progress("validate")
+        validated = validate(engine, sources, grouped)
+    aggregates = aggregate(grouped, validated.plates, validated.has_hq)
 
     progress("compute")
     period = parse_period(config.period, aggregates.months())

@@ -23,8 +23,8 @@ _turkish_click_messages()
 DEFAULT_CONFIG = Path("config.yaml")
 STAGES = {
     "load": "Veri dosyaları açılıyor",
+    "aggregate": "Veriler okunuyor ve toplanıyor",
     "validate": "Veriler doğrulanıyor",
-    "aggregate": "Veriler toplanıyor",
     "compute": "Sıralamalar ve tablolar hesaplanıyor",
     "charts": "Grafikler çiziliyor",
     "render": "HTML oluşturuluyor",

@@ -51,7 +51,7 @@ def assert_rejected(tmp_path: Path, data: Path, *parts: str) -> str:
     (7, "hs_code", "0012", "geçerli bir fasıl"),
     (9, "country", "XX", "bilinmeyen ülke kodu"),
     (9, "country", "de", "bilinmeyen ülke kodu"),
-    (12, "value_usd", "", "değer boş ya da sayı değil"),
+    (12, "value_usd", "", "değer boş"),
     (12, "value_usd", "12,5", "değer boş ya da sayı değil"),
     (12, "value_usd", "on iki", "değer boş ya da sayı değil"),
     (3, "month", "13", "ay 1 ile 12 arasında"),
@@ -76,13 +76,13 @@ def test_broken_csv_line(tmp_path):
     write(data, valid_rows())
     with open(data, "a", encoding="utf-8") as handle:
         handle.write('2023,1,İstanbul,"0802,DE\n')
-    assert_rejected(tmp_path, data, str(data), "dosya okunamadı")
+    assert_rejected(tmp_path, data, str(data), "satır 26", "tırnak kapanmamış")
 
 
 def test_unreadable_parquet(tmp_path):
     data = tmp_path / "veri.parquet"
     data.write_bytes(b"PAR1 this is not parquet")
-    assert_rejected(tmp_path, data, str(data), "dosya okunamadı")
+    assert_rejected(tmp_path, data, str(data), "Parquet dosyası açılamadı (bozuk ya da Parquet değil)")
 
 
 def test_unsupported_extension(tmp_path):

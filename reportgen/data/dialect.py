@@ -1,19 +1,23 @@
 """How a CSV file is written, as Turkish Excel and staff's systems write them: encoding
-(UTF-8, UTF-8 with BOM, Windows-1254), field separator and decimal mark. Each is either
-declared in config.yaml or detected by a fixed, explainable rule."""
+(UTF-8, UTF-8 with BOM, Windows-1254, UTF-16 as Excel's "Unicode text"), field separator
+and decimal mark. Each is either declared in config.yaml or detected by a fixed,
+explainable rule; a file that fits no rule is an error naming its line."""
 
 from __future__ import annotations
 
 import codecs
+import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 from ..config import CsvOptions
 from ..errors import DataError
 
 BLOCK = 1 << 20
 DELIMITERS = (";", ",", "\t")
+_UTF8_LETTER = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 @dataclass(frozen=True)
@@ -24,22 +28,47 @@ class Dialect:
 
 
 def detect_encoding(path: Path) -> str:
-    """A UTF-8 byte-order mark means ``utf-8-sig``; a file that decodes as UTF-8 from end
-    to end is ``utf-8``; anything else is taken as Turkish Windows (``windows-1254``)."""
+    """A byte-order mark says UTF-8 (``utf-8-sig``) or UTF-16; a file that decodes as
+    UTF-8 from end to end is ``utf-8``; a file with no UTF-8 letters at all is Turkish
+    Windows (``windows-1254``). A file that mixes both is an error naming the line of
+    the first byte that is not UTF-8."""
     with open(path, "rb") as handle:
         first = handle.read(BLOCK)
         if first.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
         decoder = codecs.getincrementaldecoder("utf-8")()
-        block = first
+        block, offset, seen_utf8 = first, 0, False
         try:
             while block:
+                seen_utf8 = seen_utf8 or bool(_UTF8_LETTER.search(block))
                 decoder.decode(block)
+                offset += len(block)
                 block = handle.read(BLOCK)
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            position = offset + exc.start - (len(exc.object) - len(block))
+            if seen_utf8 or _UTF8_LETTER.search(block[exc.end:] + handle.read(BLOCK)):
+                raise DataError(_mixed(path, position), file=path, row=_line_of(path, position)) from None
             return "windows-1254"
+    if b"\x00" in first:
+        raise DataError("dosyada NUL (0x00) baytları var: UTF-16 ise başında bayt sırası işareti (BOM) olmalı; "
+                        "dosyayı UTF-8 olarak kaydedin", file=path, row=_line_of(path, first.index(b"\x00")))
     return "utf-8"
+
+
+def _line_of(path: Path, position: int) -> int:
+    with open(path, "rb") as handle:
+        return handle.read(position).count(b"\n") + 1
+
+
+def _mixed(path: Path, position: int) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(position)
+        byte = handle.read(1)[0]
+    return (f"dosya hem UTF-8 hem başka bir kodlamayla (muhtemelen Windows-1254) yazılmış; bu satırdaki "
+            f"0x{byte:02X} baytı UTF-8 değil. Dosyayı tek bir kodlamayla kaydedin")
 
 
 def detect_delimiter(header: str, wanted: Iterable[str]) -> str:
@@ -57,19 +86,56 @@ def dialect(path: Path, options: CsvOptions, wanted: Iterable[str]) -> Dialect:
     try:
         with open(path, encoding=encoding, newline="") as handle:
             header = handle.readline().lstrip("\ufeff").rstrip("\r\n")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise DataError(f"dosya {encoding} olarak okunamadı: {exc}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"dosya {encoding} olarak okunamadı (0x{exc.object[exc.start]:02X} baytı)", file=path,
+                        row=1) from None
     delimiter = detect_delimiter(header, wanted) if options.delimiter == "auto" else options.delimiter
     decimal = ("," if delimiter == ";" else ".") if options.decimal == "auto" else options.decimal
     return Dialect(encoding=encoding, delimiter=delimiter, decimal=decimal)
 
 
+def header_names(path: Path, found: Dialect) -> list[str]:
+    """The column names of the header line of a UTF-8 file."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle, delimiter=found.delimiter, quotechar='"'), [])
+
+
 def transcode(path: Path, encoding: str, folder: Path) -> Path:
     """A UTF-8 copy, line for line (row numbers stay the file's own), for DuckDB, which
-    reads only UTF-8 here."""
+    reads only UTF-8 here. A byte that is not valid in the encoding is an error naming
+    its line."""
     target = folder / f"{len(list(folder.iterdir()))}-{path.stem}.csv"
-    with open(path, encoding=encoding, newline="") as source, open(target, "w", encoding="utf-8",
-                                                                    newline="") as copy:
-        for block in iter(lambda: source.read(BLOCK), ""):
-            copy.write(block)
+    line = 1
+    try:
+        with open(path, encoding=encoding, newline="") as source, open(target, "w", encoding="utf-8",
+                                                                        newline="") as copy:
+            for block in iter(lambda: source.read(BLOCK), ""):
+                copy.write(block.lstrip("\ufeff") if line == 1 else block)
+                line += block.count("\n")
+    except UnicodeDecodeError:
+        raise DataError(f"dosya {encoding} olarak okunamadı", file=path, row=line) from None
     return target
+
+
+def first_unreadable_line(path: Path, found: Dialect) -> Optional[tuple[int, str]]:
+    """The first line Python's CSV reader finds broken (a field count other than the
+    header's, an unclosed quote), and what is wrong with it; None if it finds none."""
+    with open(path, encoding="utf-8-sig" if found.encoding.startswith("utf-8") else found.encoding,
+              newline="") as handle:
+        reader = csv.reader(handle, delimiter=found.delimiter, quotechar='"', strict=True)
+        try:
+            header = next(reader, [])
+            for fields in reader:
+                if fields and len(fields) != len(header):
+                    return reader.line_num, f"satırda {len(fields)} alan var, başlıkta {len(header)} sütun var"
+        except csv.Error as exc:
+            return reader.line_num, f"satır CSV olarak okunamadı ({_csv_problem(str(exc))})"
+    return None
+
+
+def _csv_problem(message: str) -> str:
+    if "EOF" in message or "unexpected end of data" in message:
+        return "tırnak kapanmamış"
+    if "expected" in message and "delimiter" in message:
+        return "kapanan tırnaktan sonra ayırıcı bekleniyordu"
+    return message

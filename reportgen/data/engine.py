@@ -1,84 +1,121 @@
 """Where the records are grouped: DuckDB in process over files, or the database that holds
-them. Both speak the same SQL here (anchored ``~`` regexes, ``FILTER (WHERE …)``,
-``GROUPING SETS``), so validation and aggregation are written once; only aggregates and
-distinct values come back to Python."""
+them, reached through SQLAlchemy in a read-only session. Both run the same queries
+(``queries``), compiled to their dialect; only aggregates and single offending records
+come back to Python."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Protocol
 
 import pandas as pd
+from sqlglot import exp
 
 from ..config import Config, DatabaseSource
+from ..errors import ConfigError, DataError
+from .queries import compile_sql
 
 if TYPE_CHECKING:
     from .sources import Source
 
+SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "mssql": "tsql",
+                    "oracle": "oracle", "sqlite": "sqlite", "trino": "trino", "clickhouse": "clickhouse",
+                    "snowflake": "snowflake", "bigquery": "bigquery", "duckdb": "duckdb"}
+
 
 class Engine(Protocol):
-    def execute(self, sql: str) -> None: ...
+    dialect: str
 
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]: ...
+    def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]: ...
 
-    def register(self, name: str, columns: dict[str, list]) -> None: ...
+    def frame(self, query: exp.Expression) -> pd.DataFrame: ...
 
-    def frame(self, sql: str) -> pd.DataFrame: ...
+    def column_types(self, relation: exp.Expression) -> dict[str, str]: ...
 
 
 class DuckDBEngine:
     """DuckDB in process: files are read where they lie, in parallel, never loaded whole."""
 
+    dialect = "duckdb"
+
     def __init__(self, connection) -> None:
         self.con = connection
 
-    def execute(self, sql: str) -> None:
-        self.con.execute(sql)
-
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        relation = self.con.sql(sql)
+    def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]:
+        relation = self.con.sql(compile_sql(query, self.dialect))
         return relation.columns, relation.fetchall()
 
-    def register(self, name: str, columns: dict[str, list]) -> None:
-        import pyarrow as pa
+    def frame(self, query: exp.Expression) -> pd.DataFrame:
+        return self.con.sql(compile_sql(query, self.dialect)).to_arrow_table().to_pandas()
 
-        self.con.register(name, pa.table(columns))
-
-    def frame(self, sql: str) -> pd.DataFrame:
-        return self.con.sql(sql).to_arrow_table().to_pandas()
+    def column_types(self, relation: exp.Expression) -> dict[str, str]:
+        described = self.con.sql(compile_sql(exp.select("*").from_(relation).limit(0), self.dialect))
+        return {name: str(type_) for name, type_ in zip(described.columns, described.types)}
 
 
 class DatabaseEngine:
-    """A database reached through SQLAlchemy (PostgreSQL here): the grouping runs there."""
+    """A database reached through SQLAlchemy. The session is read-only before the first
+    query, and the one transaction is rolled back at the end: nothing can change."""
 
-    def __init__(self, url: str) -> None:
-        from sqlalchemy import create_engine
+    def __init__(self, source: DatabaseSource) -> None:
+        import sqlalchemy as sa
+        from sqlalchemy import exc as sa_exc
         from sqlalchemy.pool import NullPool
 
-        self.engine = create_engine(url, poolclass=NullPool)
-        self.connection = self.engine.raw_connection()
+        self.source = source
+        try:
+            url = sa.engine.make_url(source.url)
+            self.engine = sa.create_engine(url, poolclass=NullPool)
+        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError, ValueError) as exc:
+            raise ConfigError(f"veritabanı adresi kullanılamıyor ({_driver_problem(exc)}): {source.masked_url}",
+                              key="data.url") from None
+        except ImportError as exc:
+            raise ConfigError(f"veritabanı sürücüsü yüklü değil ({exc.name}): {source.masked_url}",
+                              key="data.url") from None
+        self.dialect = SQLGLOT_DIALECTS.get(self.engine.dialect.name, self.engine.dialect.name)
+        try:
+            self.connection = _read_only(self.engine.connect(), self.engine.dialect.name)
+        except sa_exc.DBAPIError as exc:
+            self.engine.dispose()
+            raise ConfigError(f"veritabanına bağlanılamadı: {_connection_problem(exc, source)} "
+                              f"({_where(url)})", key="data.url") from None
 
-    def execute(self, sql: str) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)
+    def _execute(self, sql: str):
+        cursor = self.connection.connection.cursor()
+        cursor.execute(sql)
+        return cursor
 
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)
+    def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]:
+        cursor = self._execute(compile_sql(query, self.dialect))
+        try:
             return [d[0] for d in cursor.description], cursor.fetchall()
+        finally:
+            cursor.close()
 
-    def register(self, name: str, columns: dict[str, list]) -> None:
-        names = list(columns)
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE {name} ({', '.join(f'{n} TEXT' for n in names)})")
-            placeholders = ", ".join(["%s"] * len(names))
-            cursor.executemany(f"INSERT INTO {name} VALUES ({placeholders})", list(zip(*columns.values())))
-
-    def frame(self, sql: str) -> pd.DataFrame:
-        names, rows = self.rows(sql)
+    def frame(self, query: exp.Expression) -> pd.DataFrame:
+        names, rows = self.rows(query)
         return pd.DataFrame.from_records(rows, columns=names)
+
+    def column_types(self, relation: exp.Expression) -> dict[str, str]:
+        cursor = self._execute(compile_sql(exp.select("*").from_(relation).limit(0), self.dialect))
+        try:
+            return {d[0]: getattr(d, "type_display", None) or "text" for d in cursor.description}
+        finally:
+            cursor.close()
+
+    def table(self, name: str) -> exp.Table:
+        """The configured table, known to exist, quoted by SQLAlchemy's dialect."""
+        import sqlalchemy as sa
+
+        *schema, table = name.split(".") if name.count(".") == 1 else [name]
+        schema_name = schema[0] if schema else None
+        if not sa.inspect(self.connection).has_table(table, schema=schema_name):
+            raise DataError("veritabanında böyle bir tablo yok", file=f"veritabanı tablosu {name}")
+        quoted = self.engine.dialect.identifier_preparer.format_table(sa.table(table, schema=schema_name))
+        return exp.to_table(quoted, dialect=self.dialect)
 
     def close(self) -> None:
         self.connection.rollback()
@@ -86,9 +123,72 @@ class DatabaseEngine:
         self.engine.dispose()
 
 
+def _read_only(connection, dialect: str):
+    """The connection in a read-only session (PostgreSQL's ``read_only`` session
+    characteristic, SQLite's ``query_only``, the standard ``SET TRANSACTION READ ONLY``)."""
+    if dialect == "postgresql":
+        connection = connection.execution_options(postgresql_readonly=True)
+        connection.begin()
+    elif dialect == "sqlite":
+        connection.begin()
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+    else:
+        connection.begin()
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    return connection
+
+
+def _where(url) -> str:
+    """Host, port, database and user of a URL: never its password."""
+    parts = [f"sunucu {url.host or 'yerel'}{f':{url.port}' if url.port else ''}"]
+    host = url.query.get("host")
+    if host:
+        parts[0] = f"sunucu {host}"
+    if url.database:
+        parts.append(f"veritabanı {url.database}")
+    if url.username:
+        parts.append(f"kullanıcı {url.username}")
+    return ", ".join(parts)
+
+
+_REASONS = [
+    (r"password authentication failed|authentication failed", "kullanıcı adı ya da parola yanlış"),
+    (r"database \"[^\"]*\" does not exist", "böyle bir veritabanı yok"),
+    (r"role \"[^\"]*\" does not exist", "böyle bir kullanıcı yok"),
+    (r"connection refused|could not connect|no such file or directory|connection is bad|"
+     r"name or service not known|could not translate host name|nodename nor servname",
+     "sunucuya ulaşılamadı (adres ya da bağlantı noktası yanlış olabilir)"),
+    (r"timeout|timed out", "sunucu zamanında yanıt vermedi"),
+    (r"no password supplied|password is required", "parola verilmemiş"),
+]
+
+
+def _connection_problem(exc: Exception, source: DatabaseSource) -> str:
+    message = str(getattr(exc, "orig", exc))
+    for pattern, reason in _REASONS:
+        if re.search(pattern, message, flags=re.I):
+            return reason
+    first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    password = _password(source.url)
+    return "sürücünün iletisi: " + (first.replace(password, "***") if password else first)
+
+
+def _driver_problem(exc: Exception) -> str:
+    name = type(exc).__name__
+    return "bilinmeyen sürücü" if name == "NoSuchModuleError" else "adres çözümlenemedi"
+
+
+def _password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).password or ""
+    except Exception:  # noqa: BLE001 - an unparsable URL has no password to hide
+        return ""
+
 
 @contextmanager
-def open_engine(config: Config) -> Iterator[tuple[Engine, list[Source], list[Path]]]:
+def open_engine(config: Config) -> Iterator[tuple[Engine, list["Source"], list[Path]]]:
     """The engine that groups the records, the opened sources and the input files:
     DuckDB over files, or the configured database."""
     import duckdb
@@ -96,7 +196,7 @@ def open_engine(config: Config) -> Iterator[tuple[Engine, list[Source], list[Pat
     from .sources import SourceOptions, find_files, open_database, open_sources
 
     if isinstance(config.data, DatabaseSource):
-        engine = DatabaseEngine(config.data.url)
+        engine = DatabaseEngine(config.data)
         try:
             yield engine, open_database(engine, config.data, config.columns), []
         finally:

@@ -1,61 +1,59 @@
-"""Find the input files and open each one in DuckDB as rows of canonical text columns.
+"""Find the input files and open each one in DuckDB with its own column types.
 
-Every column is read as text so that validation sees exactly what the file holds
-(``0802`` keeps its zero, ``NA`` stays Namibia) and can name the offending value.
+Typed columns stay typed (a Parquet double, an integer year); text columns (CSV, text
+cells) are checked against a strict grammar before any cast, so validation sees exactly
+what the file holds (``0802`` keeps its zero, ``NA`` stays Namibia) and can name the
+offending value. A file is opened through DuckDB's relational API: no path is ever
+pasted into SQL.
 """
 
 from __future__ import annotations
 
 import glob
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import duckdb
 import pyarrow as pa
+from sqlglot import exp
 
 from ..config import Columns, CsvOptions, DatabaseSource, XlsxOptions
-from ..errors import DataError
-from .dialect import dialect, transcode
-from .engine import DuckDBEngine, Engine
+from ..errors import ConfigError, DataError
+from .dialect import Dialect, dialect, header_names, transcode
+from .engine import DatabaseEngine, DuckDBEngine, Engine
+from .queries import Column, canonical, kind_of
 
 REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
 OPTIONAL = ("hq_province",)
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
-COMMA_NUMBER = r"-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?"
+KINDS = ("integer", "float", "decimal", "text")
 
 
 @dataclass(frozen=True)
 class Source:
-    """One opened file: the SQL that reads it and where its records sit in the file."""
+    """One opened file (or the database table or query): where its records come from and
+    how each canonical column is read."""
 
-    path: Path | str
+    label: str
     """the file, or a description of the database table or query"""
-    relation: str
-    header: dict[str, str]
-    """canonical column → the file's own header"""
-    row_expr: Optional[str]
-    """SQL giving the file's own row number of each record (what a user sees in the file);
-    None for a database, whose rows have no order"""
+    relation: exp.Expression
+    columns: dict[str, Column]
+    """canonical column → the source's own column and its kind"""
+    row: Optional[exp.Expression] = None
+    """the file's own row number of each record (what a user sees in the file); None for
+    a database, whose rows have no order"""
     decimal: str = "."
-    """the file's decimal mark; values are read with a point whatever it is"""
+    path: Optional[Path] = None
+    dialect: Optional[Dialect] = field(default=None, compare=False)
+    """how a CSV file is written, to find a line DuckDB cannot read"""
 
-    def _column(self, canonical: str) -> str:
-        if canonical not in self.header:
-            return f"NULL::VARCHAR AS {canonical}"
-        text = f'CAST("{self.header[canonical]}" AS VARCHAR)'
-        if canonical == "value_usd" and self.decimal == ",":
-            # 1234,56 and 1.234,56 become 1234.56; anything else stays as written, so
-            # validation rejects it and shows it as the file has it.
-            text = (f"CASE WHEN regexp_full_match(trim({text}), '{COMMA_NUMBER}') "
-                    f"THEN replace(replace(trim({text}), '.', ''), ',', '.') ELSE {text} END")
-        return f"{text} AS {canonical}"
+    def records(self, raw: bool = False) -> exp.Select:
+        return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw)
 
-    def select(self, numbered: bool = False) -> str:
-        cols = [self._column(c) for c in REQUIRED + OPTIONAL]
-        if numbered:
-            cols.append(f"{self.row_expr} AS _row")
-        return f"SELECT {', '.join(cols)} FROM {self.relation}"
+    def header(self, canonical_name: str) -> str:
+        return self.columns[canonical_name].name or canonical_name
 
 
 def find_files(patterns: Iterable[str], resolve: Callable[[str], Path]) -> list[Path]:
@@ -69,9 +67,7 @@ def find_files(patterns: Iterable[str], resolve: Callable[[str], Path]) -> list[
             raise DataError("veri dosyası bulunamadı", file=full)
         for match in matches:
             if match.suffix.lower() not in FORMATS:
-                raise DataError(
-                    "desteklenmeyen dosya türü (CSV, XLSX veya Parquet olmalı)", file=match
-                )
+                raise DataError("desteklenmeyen dosya türü (CSV, XLSX veya Parquet olmalı)", file=match)
             if match not in files:
                 files.append(match)
     if not files:
@@ -79,93 +75,70 @@ def find_files(patterns: Iterable[str], resolve: Callable[[str], Path]) -> list[
     return files
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _map_header(path: Path | str, names: list[str], columns: Columns) -> dict[str, str]:
+def _columns(label: str, types: dict[str, str], columns: Columns, dialect_name: str) -> dict[str, Column]:
+    """Each canonical column's source column and kind; a missing required column, a
+    product code that is not text, or a type no column can hold is an error."""
     wanted = columns.model_dump()
-    header = {}
-    for canonical in REQUIRED + OPTIONAL:
-        if wanted[canonical] in names:
-            header[canonical] = wanted[canonical]
-        elif canonical in REQUIRED:
-            raise DataError(
-                f"zorunlu sütun yok (dosyadaki sütunlar: {', '.join(names)})",
-                file=path, row=1, column=wanted[canonical],
-            )
-    return header
-
-
-def _xlsx_table(path: Path, sheet_name: Optional[str]) -> tuple[pa.Table, list[str]]:
-    """XLSX read once with openpyxl into an Arrow table of text, with the sheet's row
-    numbers. Whole numbers are written without a decimal part."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    if sheet_name is not None and sheet_name not in workbook.sheetnames:
-        sheets = ", ".join(workbook.sheetnames)
-        workbook.close()
-        raise DataError(f"'{sheet_name}' adlı sayfa yok (sayfalar: {sheets})", file=path)
-    sheet = workbook[sheet_name] if sheet_name is not None else workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    names = [str(n) if n is not None else "" for n in next(rows, ())]
-    data: list[list] = [[] for _ in names]
-    numbers: list[int] = []
-    for number, values in enumerate(rows, start=2):
-        if all(v is None or v == "" for v in values):
+    names = [n for n in types if n not in ("file_row_number", "_xlsx_row")]
+    found: dict[str, Column] = {}
+    for name in REQUIRED + OPTIONAL:
+        header = wanted[name]
+        if header not in names:
+            if name in REQUIRED:
+                raise DataError(f"zorunlu sütun yok (dosyadaki sütunlar: {', '.join(names)})",
+                                file=label, row=1, column=header)
             continue
-        numbers.append(number)
-        for i in range(len(names)):
-            value = values[i] if i < len(values) else None
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            data[i].append(None if value is None else str(value))
-    workbook.close()
-    table = pa.table({**{n: pa.array(d, pa.string()) for n, d in zip(names, data)},
-                      "_xlsx_row": pa.array(numbers, pa.int64())})
-    return table, names
+        kind = kind_of(types[header], dialect_name)
+        if name == "hs_code" and kind != "text":
+            raise DataError(f"GTİP kodu metin olarak saklanmalı; sütun türü {types[header]} "
+                            "(baştaki sıfırlar kaybolmuş olabilir)", file=label, column=header)
+        if name in ("year", "month", "value_usd") and kind not in KINDS:
+            raise DataError(f"sütun türü {types[header]} sayı değil", file=label, column=header)
+        found[name] = Column(header, kind if kind in KINDS else "other")
+    return found
 
 
-def open_source(con: duckdb.DuckDBPyConnection, path: Path, index: int, options: SourceOptions) -> Source:
-    kind = FORMATS[path.suffix.lower()]
-    decimal = "."
+def _xlsx_table(path: Path, sheet_name: Optional[str]) -> pa.Table:
+    """XLSX read once with openpyxl into an Arrow table with the sheet's row numbers. A
+    column whose cells are all numbers stays numeric; any other column is text, with
+    whole numbers written without a decimal part."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
-        if kind == "csv":
-            found = dialect(path, options.csv, _wanted(options.columns))
-            readable = transcode(path, found.encoding, options.scratch) if found.encoding == "windows-1254" else path
-            decimal = found.decimal
-            relation = (
-                f"read_csv({_sql_string(str(readable))}, all_varchar=true, header=true, "
-                f"delim={_sql_string(found.delimiter)}, quote='\"', escape='\"', encoding='utf-8', "
-                f"strict_mode=true)"
-            )
-            row_expr = "row_number() OVER () + 1"
-        elif kind == "parquet":
-            relation = f"read_parquet({_sql_string(str(path))}, file_row_number=true)"
-            row_expr = "file_row_number + 1"
-        else:
-            table, _ = _xlsx_table(path, options.xlsx.sheet)
-            relation = f"xlsx_{index}"
-            con.register(relation, table)
-            row_expr = "_xlsx_row"
-        described = con.sql(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    except (duckdb.Error, OSError, ValueError, KeyError, UnicodeError) as exc:
-        raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
-    types = {name: type_ for name, type_, *_ in described}
-    header = _map_header(path, [n for n in types if n not in ("file_row_number", "_xlsx_row")], options.columns)
-    if kind == "parquet" and types[header["hs_code"]] != "VARCHAR":
-        raise DataError(
-            f"GTİP kodu metin olarak saklanmalı; sütun türü {types[header['hs_code']]} "
-            "(baştaki sıfırlar kaybolmuş olabilir)",
-            file=path, column=header["hs_code"],
-        )
-    return Source(path=path, relation=relation, header=header, row_expr=row_expr, decimal=decimal)
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise DataError(f"XLSX dosyası açılamadı (bozuk ya da XLSX değil: {type(exc).__name__})", file=path) from None
+    try:
+        if sheet_name is not None and sheet_name not in workbook.sheetnames:
+            raise DataError(f"'{sheet_name}' adlı sayfa yok (sayfalar: {', '.join(workbook.sheetnames)})", file=path)
+        sheet = workbook[sheet_name] if sheet_name is not None else workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        names = [str(n) if n is not None else "" for n in next(rows, ())]
+        cells: list[list] = [[] for _ in names]
+        numbers: list[int] = []
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or v == "" for v in values):
+                continue
+            numbers.append(number)
+            for i, column in enumerate(cells):
+                column.append(values[i] if i < len(values) else None)
+    finally:
+        workbook.close()
+    return pa.table({**{n: _xlsx_column(c) for n, c in zip(names, cells)}, "_xlsx_row": pa.array(numbers, pa.int64())})
 
 
-def _wanted(columns: Columns) -> list[str]:
-    names = columns.model_dump()
-    return [names[c] for c in REQUIRED]
+def _xlsx_column(values: list) -> pa.Array:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pa.array([None if v is None else float(v) for v in values], pa.float64())
+
+    def text(value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return None if value is None else str(value)
+
+    return pa.array([text(v) for v in values], pa.string())
 
 
 @dataclass(frozen=True)
@@ -174,27 +147,74 @@ class SourceOptions:
     csv: CsvOptions
     xlsx: XlsxOptions
     scratch: Path
-    """a temporary folder for UTF-8 copies of Windows-1254 files, removed after the build"""
+    """a temporary folder for UTF-8 copies of other encodings, removed after the build"""
+
+
+def _open_relation(con: duckdb.DuckDBPyConnection, path: Path, options: SourceOptions):
+    """The DuckDB relation of a file, its row-number column and its CSV dialect."""
+    kind = FORMATS[path.suffix.lower()]
+    if kind == "csv":
+        found = dialect(path, options.csv, [getattr(options.columns, c) for c in REQUIRED])
+        readable = path if found.encoding in ("utf-8", "utf-8-sig") else transcode(path, found.encoding,
+                                                                                    options.scratch)
+        names = header_names(readable, found)
+        if len(set(names)) != len(names):
+            raise DataError("başlıkta aynı sütun adı birden çok kez var", file=path, row=1)
+        relation = con.read_csv(str(readable), header=True, auto_detect=False, sep=found.delimiter, quotechar='"',
+                                escapechar='"', encoding="utf-8", columns={n: "VARCHAR" for n in names},
+                                strict_mode=True)
+        return relation, exp.Window(this=exp.RowNumber()) + exp.Literal.number(1), found
+    if kind == "parquet":
+        return con.read_parquet(str(path), file_row_number=True), exp.column("file_row_number") + 1, None
+    return con.from_arrow(_xlsx_table(path, options.xlsx.sheet)), exp.column("_xlsx_row"), None
+
+
+def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOptions) -> Source:
+    try:
+        relation, row, found = _open_relation(engine.con, path, options)
+        name = f"kaynak_{index}"
+        relation.create_view(name)
+        table = exp.to_table(name)
+        types = engine.column_types(table)
+    except (duckdb.Error, OSError, UnicodeError) as exc:
+        if FORMATS[path.suffix.lower()] == "parquet":
+            raise DataError("Parquet dosyası açılamadı (bozuk ya da Parquet değil)", file=path) from None
+        raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
+    return Source(label=str(path), relation=table, columns=_columns(str(path), types, options.columns, "duckdb"),
+                  row=row, decimal=found.decimal if found else ".", path=path, dialect=found)
 
 
 def open_sources(engine: DuckDBEngine, paths: list[Path], options: SourceOptions) -> list[Source]:
-    """Open every file and create the view ``rows``: all records of all files."""
-    sources = [open_source(engine.con, path, i, options) for i, path in enumerate(paths)]
-    engine.execute("CREATE OR REPLACE TEMP VIEW rows AS " + " UNION ALL ".join(s.select() for s in sources))
-    return sources
+    return [open_source(engine, path, i, options) for i, path in enumerate(paths)]
 
 
-def open_database(engine: Engine, database: DatabaseSource, columns: Columns) -> list[Source]:
-    """A database table or query as the view ``rows``; it stays in the database."""
-    if database.query:
-        relation, label = f"({database.query}) AS source", "veritabanı sorgusu"
-    else:
-        relation = ".".join(f'"{part}"' for part in database.table.split("."))
-        label = f"veritabanı tablosu {database.table}"
+def user_query(text: str, dialect_name: str) -> exp.Expression:
+    """A configured query, parsed: exactly one SELECT, or a configuration error. The
+    query that runs is generated from this tree, so nothing can be appended to it."""
+    import sqlglot
+    from sqlglot.errors import ParseError
+
     try:
-        names, _ = engine.rows(f"SELECT * FROM {relation} LIMIT 0")
+        statements = [s for s in sqlglot.parse(text, read=dialect_name) if s is not None]
+    except ParseError as exc:
+        raise ConfigError(f"sorgu çözümlenemedi: {str(exc).splitlines()[0]}", key="data.query") from None
+    if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+        raise ConfigError("sorgu tek bir SELECT olmalı (başka komut ya da ';' ile ayrılmış ikinci bir "
+                          "sorgu olamaz)", key="data.query")
+    return statements[0]
+
+
+def open_database(engine: DatabaseEngine, database: DatabaseSource, columns: Columns) -> list[Source]:
+    """A database table or query; it stays in the database."""
+    if database.query:
+        relation: exp.Expression = exp.alias_(exp.Subquery(this=user_query(database.query, engine.dialect)),
+                                              "kaynak")
+        label = "veritabanı sorgusu"
+    else:
+        relation, label = engine.table(database.table), f"veritabanı tablosu {database.table}"
+    try:
+        types = engine.column_types(relation)
     except Exception as exc:  # noqa: BLE001 - the driver's own error types
-        raise DataError(f"tablo ya da sorgu okunamadı: {str(exc).splitlines()[0]}", file=label) from None
-    source = Source(path=label, relation=relation, header=_map_header(label, names, columns), row_expr=None)
-    engine.execute("CREATE TEMP VIEW rows AS " + source.select())
-    return [source]
+        engine.connection.rollback()
+        raise DataError(f"tablo ya da sorgu okunamadı: {str(exc).strip().splitlines()[0]}", file=label) from None
+    return [Source(label=label, relation=relation, columns=_columns(label, types, columns, engine.dialect))]

@@ -1,17 +1,27 @@
-"""Validate all records with one scan over distinct values, then, only when something is
-wrong, find the first offending record in file order to name its file, row and value."""
+"""Validate all records from the one scan's grouped result: its keys are the distinct
+values of every column and its counts say how many values did not parse. Only when
+something is wrong is the data read again, to find the first offending record in file
+order and name its file, row, column and value."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Optional, Union
+
+import pandas as pd
+from sqlglot import exp
+
 from ..errors import DataError
 from ..reference import chapters, country_codes, resolve_province
+from ..turkish import number
+from .aggregate import Grouped
 from .engine import Engine
+from .queries import VALUE_LIMIT, bad_code, chapter_in, duplicates_query, first_match, is_in, is_null, repeated_rows
 from .sources import Source
 
-NUMBER_PATTERN = r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$"
-HS_PATTERN = "^[0-9]{2,12}$"
-LIST_KEYS = ("years", "months", "provinces", "hq_provinces", "countries", "chapters")
+UNKNOWN_PROVINCE = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
+SHOWN_REPEATS = 5
 
 
 @dataclass(frozen=True)
@@ -26,132 +36,131 @@ class Validated:
     """valid but suspicious: worth a warning, a failure under --strict"""
 
 
+Message = Union[str, Callable[[Optional[str]], str]]
+
+
 @dataclass(frozen=True)
 class _Problem:
     column: str
-    condition: str
-    """SQL condition true for offending records"""
-    message: str
+    condition: exp.Expression
+    """true for the offending records, over the canonical columns"""
+    message: Message
+    """what is wrong, or a function of the offending raw value that says it"""
 
 
-def _in_list(column: str, values: list[str]) -> str:
-    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-    return f"{column} IN ({quoted})"
+def _distinct(frame: pd.DataFrame, column: str) -> list:
+    return sorted(frame[column].dropna().unique().tolist(), key=str)
 
 
-def _distinct(column: str, condition: str = "") -> str:
-    return f"array_agg(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL{condition})"
+def _nulls(frame: pd.DataFrame, column: str) -> int:
+    return int(frame.loc[frame[column].isna(), "records"].sum())
 
 
-def _scan(engine: Engine) -> dict:
-    query = f"""
-    SELECT
-      {_distinct("year")} AS years,
-      {_distinct("month")} AS months,
-      {_distinct("province")} AS provinces,
-      {_distinct("hq_province")} AS hq_provinces,
-      {_distinct("country")} AS countries,
-      array_agg(DISTINCT substr(hs_code, 1, 2)) FILTER (WHERE hs_code ~ '{HS_PATTERN}') AS chapters,
-      count(*) FILTER (WHERE year IS NULL) AS null_year,
-      count(*) FILTER (WHERE month IS NULL) AS null_month,
-      count(*) FILTER (WHERE province IS NULL) AS null_province,
-      count(*) FILTER (WHERE country IS NULL) AS null_country,
-      count(*) FILTER (WHERE hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}') AS bad_hs,
-      count(*) FILTER (WHERE value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}') AS bad_value,
-      count(*) FILTER (WHERE hq_province IS NOT NULL) AS hq_rows,
-      count(*) FILTER (WHERE length(hs_code) % 2 = 1) AS odd_codes,
-      min(hs_code) FILTER (WHERE length(hs_code) % 2 = 1) AS odd_example,
-      count(*) AS n
-    FROM rows
-    """
-    names, rows = engine.rows(query)
-    scan = dict(zip(names, rows[0]))
-    for key in LIST_KEYS:
-        scan[key] = list(scan[key] or [])
-    return scan
+def _empty_or(word_empty: str, word_bad: str) -> Callable[[Optional[str]], str]:
+    return lambda raw: word_empty if raw is None or not str(raw).strip() else word_bad
 
 
-def _when_any(column: str, bad: list[str], message: str, expression: str = "") -> list[_Problem]:
-    """A problem with the records holding any of the bad distinct values."""
-    return [_Problem(column, _in_list(expression or column, bad), message)] if bad else []
+def _value_problem(raw: Optional[str]) -> str:
+    """Why a value was refused: empty, too large, NaN or infinite, or not a number."""
+    if raw is None or not str(raw).strip():
+        return "değer boş"
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except InvalidOperation:
+        return "değer boş ya da sayı değil"
+    if value.is_nan() or value.is_infinite():
+        return "değer sayı değil (NaN ya da sonsuz)"
+    if abs(value) >= VALUE_LIMIT:
+        return f"değer olağan dışı büyük (bir kayıt en çok ±{number(VALUE_LIMIT - 1)} dolar olabilir)"
+    return "değer boş ya da sayı değil"
 
 
-def _when_counted(column: str, count: int, condition: str, message: str) -> list[_Problem]:
-    """A problem with the records a counted condition matched."""
+def _when(column: str, bad: list, message: Message) -> list[_Problem]:
+    return [_Problem(column, is_in(column, bad), message)] if bad else []
+
+
+def _when_counted(column: str, count: int, condition: exp.Expression, message: Message) -> list[_Problem]:
     return [_Problem(column, condition, message)] if count else []
 
 
-def _problems(scan: dict) -> tuple[list[_Problem], dict[str, int]]:
+def _problems(grouped: Grouped) -> tuple[list[_Problem], dict[str, int]]:
     """Checks in column order; the first that fails is reported."""
-    plates = {raw: resolve_province(raw) for raw in scan["provinces"] + scan["hq_provinces"]}
-    unknown_province = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
+    main, by_country, by_hq = grouped.part("chapter"), grouped.part("country"), grouped.part("hq")
+    provinces, hq_provinces = _distinct(main, "province"), _distinct(by_hq, "hq_province")
+    plates = {raw: resolve_province(str(raw)) for raw in provinces + hq_provinces}
+    years, months = _distinct(main, "year"), _distinct(main, "month")
     problems = [
-        *_when_counted("year", scan["null_year"], "year IS NULL", "yıl boş"),
-        *_when_any("year", [y for y in scan["years"] if not (y.strip().isdigit() and len(y.strip()) == 4)],
-                   "yıl dört haneli bir sayı olmalı"),
-        *_when_counted("month", scan["null_month"], "month IS NULL", "ay boş"),
-        *_when_any("month", [m for m in scan["months"] if not (m.strip().isdigit() and 1 <= int(m) <= 12)],
-                   "ay 1 ile 12 arasında bir sayı olmalı"),
-        *_when_counted("province", scan["null_province"], "province IS NULL", "il boş"),
-        *_when_any("province", [raw for raw in scan["provinces"] if plates[raw] is None],
-                   f"bilinmeyen il {unknown_province}"),
-        *_when_counted("hs_code", scan["bad_hs"], f"hs_code IS NULL OR NOT hs_code ~ '{HS_PATTERN}'",
+        *_when_counted("year", _nulls(main, "year"), is_null("year"),
+                       _empty_or("yıl boş", "yıl dört haneli bir sayı olmalı")),
+        *_when("year", [y for y in years if not 1000 <= y <= 9999], "yıl dört haneli bir sayı olmalı"),
+        *_when_counted("month", _nulls(main, "month"), is_null("month"),
+                       _empty_or("ay boş", "ay 1 ile 12 arasında bir sayı olmalı")),
+        *_when("month", [m for m in months if not 1 <= m <= 12], "ay 1 ile 12 arasında bir sayı olmalı"),
+        *_when_counted("province", _nulls(main, "province"), is_null("province"), "il boş"),
+        *_when("province", [raw for raw in provinces if plates[raw] is None], f"bilinmeyen il {UNKNOWN_PROVINCE}"),
+        *_when_counted("hs_code", int(main["bad_codes"].sum()), bad_code(),
                        "GTİP kodu 2-12 haneli bir sayı metni olmalı"),
-        *_when_any("hs_code", [c for c in scan["chapters"] if c not in chapters()],
-                   "GTİP kodunun ilk iki hanesi geçerli bir fasıl (01-99) değil", "substr(hs_code, 1, 2)"),
-        *_when_counted("country", scan["null_country"], "country IS NULL", "ülke kodu boş"),
-        *_when_any("country", [c for c in scan["countries"] if c not in country_codes()],
-                   "bilinmeyen ülke kodu (ISO 3166-1 alfa-2, büyük harfle, ör. DE)"),
-        *_when_counted("value_usd", scan["bad_value"],
-                       f"value_usd IS NULL OR NOT trim(value_usd) ~ '{NUMBER_PATTERN}'", "değer boş ya da sayı değil"),
-        *_when_any("hq_province", [raw for raw in scan["hq_provinces"] if plates[raw] is None],
-                   f"bilinmeyen merkez ili {unknown_province}"),
+        *_when_counted("hs_code", 1 if set(_distinct(main, "chapter")) - chapters().keys() else 0,
+                       chapter_in(sorted(set(_distinct(main, "chapter")) - chapters().keys())),
+                       "GTİP kodunun ilk iki hanesi geçerli bir fasıl (01-99) değil"),
+        *_when_counted("country", _nulls(by_country, "country"), is_null("country"), "ülke kodu boş"),
+        *_when("country", [c for c in _distinct(by_country, "country") if c not in country_codes()],
+               "bilinmeyen ülke kodu (ISO 3166-1 alfa-2, büyük harfle, ör. DE)"),
+        *_when_counted("value_usd", int(main["bad_values"].sum()), is_null("value_usd"), _value_problem),
+        *_when("hq_province", [raw for raw in hq_provinces if plates[raw] is None],
+               f"bilinmeyen merkez ili {UNKNOWN_PROVINCE}"),
     ]
-    return problems, {raw: plate for raw, plate in plates.items() if plate is not None}
+    return problems, {str(raw): plate for raw, plate in plates.items() if plate is not None}
 
 
 def _locate(engine: Engine, sources: list[Source], problem: _Problem) -> DataError:
     for source in sources:
-        order = "ORDER BY _row " if source.row_expr else ""
-        names, found = engine.rows(
-            f"SELECT {problem.column}{', _row' if source.row_expr else ''} "
-            f"FROM ({source.select(numbered=bool(source.row_expr))}) AS records "
-            f"WHERE {problem.condition} {order}LIMIT 1"
-        )
+        ordered = source.row is not None
+        _, found = engine.rows(first_match(source.records(raw=True), problem.condition, problem.column, ordered))
         if found:
-            value, row = found[0][0], (found[0][1] if source.row_expr else None)
-            return DataError(problem.message, file=source.path, row=row,
-                             column=source.header[problem.column], value="" if value is None else value)
-    return DataError(problem.message)
+            raw = found[0][0]
+            message = problem.message(raw) if callable(problem.message) else problem.message
+            return DataError(message, file=source.label, row=found[0][1] if ordered else None,
+                             column=source.header(problem.column), value="" if raw is None else raw)
+    return DataError(problem.message(None) if callable(problem.message) else problem.message)
 
 
-def _first_unreadable(engine: Engine, sources: list[Source], error: Exception) -> DataError:
-    """A record the engine cannot parse (a broken CSV line): find which file it is in."""
-    for source in sources:
-        try:
-            engine.rows(f"SELECT count(*) FROM ({source.select()}) AS records")
-        except Exception as exc:  # noqa: BLE001 - each engine has its own error types
-            return DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=source.path)
-    return DataError(f"veri okunamadı: {str(error).splitlines()[0]}")
-
-
-def validate(engine: Engine, sources: list[Source]) -> Validated:
-    try:
-        scan = _scan(engine)
-    except Exception as exc:  # noqa: BLE001 - DuckDB or database driver errors
-        raise _first_unreadable(engine, sources, exc) from None
-    if scan["n"] == 0:
-        raise DataError("veri dosyalarında hiç kayıt yok", file=", ".join(str(s.path) for s in sources))
-    problems, plates = _problems(scan)
+def validate(engine: Engine, sources: list[Source], grouped: Grouped) -> Validated:
+    main = grouped.part("chapter")
+    total = int(main["records"].sum())
+    if total == 0:
+        raise DataError("veri dosyalarında hiç kayıt yok", file=", ".join(s.label for s in sources))
+    problems, plates = _problems(grouped)
     if problems:
         raise _locate(engine, sources, problems[0])
-    return Validated(plates=plates, has_hq=scan["hq_rows"] > 0, rows=scan["n"], warnings=_warnings(scan))
+    has_hq = bool(grouped.part("hq")["hq_province"].notna().any())
+    return Validated(plates=plates, has_hq=has_hq, rows=total,
+                     warnings=_odd_codes(main) + _duplicates(engine, sources))
 
 
-def _warnings(scan: dict) -> list[str]:
+def _odd_codes(main: pd.DataFrame) -> list[str]:
     """Every HS nomenclature level has an even number of digits: an odd one has most
     likely lost its leading zero to a spreadsheet (``80211`` for ``080211``)."""
-    if not scan["odd_codes"]:
+    count = int(main["odd_codes"].sum())
+    if not count:
         return []
-    return [f"{scan['odd_codes']} kayıtta GTİP kodu tek sayıda haneli (ör. {scan['odd_example']}); "
-            f"baştaki sıfır kaybolmuş olabilir"]
+    example = min(main["odd_example"].dropna())
+    return [f"{number(count)} kayıtta GTİP kodu tek sayıda haneli (ör. {example}); baştaki sıfır kaybolmuş olabilir"]
+
+
+def _duplicates(engine: Engine, sources: list[Source]) -> list[str]:
+    """Records that repeat another one exactly are kept (a declaration can repeat) but
+    said, with the first row numbers where the file has them."""
+    _, found = engine.rows(duplicates_query([s.records() for s in sources]))
+    groups, copies = (int(v or 0) for v in found[0])
+    if not groups:
+        return []
+    where = []
+    for source in sources:
+        if source.row is not None and len(where) < SHOWN_REPEATS:
+            _, rows = engine.rows(repeated_rows(source.records(raw=True), SHOWN_REPEATS - len(where)))
+            if rows:
+                where.append(f"{source.label} satır {', '.join(str(r[0]) for r in rows)}")
+    shown = f"; ilk tekrarlar: {'; '.join(where)}" if where else ""
+    return [f"{number(copies - groups)} kayıt başka bir kaydın birebir aynısı ({number(groups)} kayıt birden "
+            f"çok kez var); hepsi toplamlara eklendi{shown}"]

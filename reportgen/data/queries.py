@@ -1,0 +1,245 @@
+"""The data stage's SQL, written once and compiled for each engine by SQLGlot.
+
+Every query is an expression tree: column names, file and table names and every value
+taken from the data enter it as identifier or literal nodes that SQLGlot quotes for the
+target dialect, never by pasting text. The SQL below is a portable subset (CASE guards
+instead of TRY_CAST, anchored regular expressions, GROUPING SETS, FILTER) that DuckDB,
+PostgreSQL and Spark all run.
+
+One scan does all the work: each source's columns are turned into canonical typed
+columns (invalid values become NULL and are counted), every record is classified by
+technology level with one join per prefix length, and three grouping sets give the sums
+by chapter and level, by country and by head-office province, together with the counts
+validation needs. Only the rare error path reads again, to name the offending row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional, Sequence
+
+from sqlglot import exp, parse_one
+
+VALUE_LIMIT = 10**15
+"""no single record may be a quadrillion dollars or more: sums of DECIMAL(38,6) then
+cannot overflow for any realistic number of records"""
+VALUE_TYPE = "DECIMAL(38, 6)"
+DIGITS = "0123456789"
+NUMBER = r"^-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?$"
+COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
+CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
+SETS = {"chapter": ("province", "chapter", "level"), "country": ("province", "country"), "hq": ("hq_province",)}
+GROUPED = ("province", "chapter", "level", "country", "hq_province")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of a source: the source's own column (None if absent) and
+    what kind of values it stores."""
+
+    name: Optional[str]
+    kind: str = "text"
+    """``integer``, ``float``, ``decimal`` or ``text``"""
+
+
+def kind_of(type_name: str, dialect: str) -> str:
+    """An engine's column type as the kind the canonical expressions need."""
+    data_type = exp.DataType.build(type_name, dialect=dialect)
+    if data_type.is_type(*exp.DataType.INTEGER_TYPES):
+        return "integer"
+    if data_type.is_type(*exp.DataType.REAL_TYPES) and data_type.this != exp.DataType.Type.DECIMAL:
+        return "float"
+    if data_type.this in (exp.DataType.Type.DECIMAL, exp.DataType.Type.BIGDECIMAL):
+        return "decimal"
+    if data_type.is_type(*exp.DataType.TEXT_TYPES):
+        return "text"
+    return data_type.sql(dialect=dialect).lower()
+
+
+def _sql(text: str) -> exp.Expression:
+    return parse_one(text, read="duckdb")
+
+
+def _guard(condition: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=condition, true=value)])
+
+
+def _cast(value: exp.Expression, to: str) -> exp.Expression:
+    return exp.Cast(this=value, to=exp.DataType.build(to))
+
+
+def _regex(value: exp.Expression, pattern: str) -> exp.Expression:
+    return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
+
+
+def all_digits(value: exp.Expression, shortest: int, longest: int) -> exp.Expression:
+    """``shortest`` to ``longest`` characters, all digits: cheaper than a regular expression."""
+    stripped = exp.Trim(this=value.copy(), expression=exp.Literal.string(DIGITS), position="LEADING")
+    return exp.and_(exp.Length(this=value.copy()).between(shortest, longest),
+                    exp.EQ(this=stripped, expression=exp.Literal.string("")))
+
+
+def whole_number(column: exp.Expression, kind: str) -> exp.Expression:
+    """A year or month as BIGINT; NULL when it is not a whole number of at most nine digits."""
+    if kind == "text":
+        text = exp.Trim(this=column)
+        return _guard(all_digits(text, 1, 9), _cast(text.copy(), "BIGINT"))
+    fits = exp.Abs(this=column.copy()) < exp.Literal.number(10**9)
+    if kind != "integer":
+        fits = exp.and_(fits, exp.EQ(this=column.copy(), expression=exp.Floor(this=column.copy())))
+    return _guard(fits, _cast(column, "BIGINT"))
+
+
+def exact_value(column: exp.Expression, kind: str, decimal_mark: str) -> exp.Expression:
+    """The value as DECIMAL(38,6); NULL when it is missing, not a number, NaN, infinite
+    or out of range. Text is checked against the number grammar before any cast."""
+    if kind == "text":
+        text: exp.Expression = exp.Trim(this=column)
+        if decimal_mark == ",":
+            plain = exp.func("replace", exp.func("replace", text.copy(), exp.Literal.string("."),
+                                                 exp.Literal.string("")), exp.Literal.string(","), exp.Literal.string("."))
+            text = _guard(_regex(text, COMMA_NUMBER), plain)
+        number = _regex(text.copy(), NUMBER)
+        small = exp.Abs(this=_cast(text.copy(), "DOUBLE")) < exp.Literal.number(VALUE_LIMIT)
+        return _guard(number, _guard(small, _cast(text.copy(), VALUE_TYPE)))
+    if kind not in ("integer", "float", "decimal"):
+        return exp.Null()
+    return _guard(exp.Abs(this=column.copy()) < exp.Literal.number(VALUE_LIMIT), _cast(column, VALUE_TYPE))
+
+
+def as_text(column: exp.Expression, kind: str) -> exp.Expression:
+    return column if kind == "text" else _cast(column, "VARCHAR")
+
+
+def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_mark: str = ".",
+              row: Optional[exp.Expression] = None, raw: bool = False) -> exp.Select:
+    """A source's records as canonical columns: ``year`` and ``month`` BIGINT,
+    ``province``, ``hs_code``, ``country`` and ``hq_province`` text, ``value_usd``
+    DECIMAL(38,6). With ``raw``, each column also as the source holds it (``raw_NAME``)
+    and the record's row number (``row_number``), for naming an offending record."""
+    selected = []
+    for name in CANONICAL:
+        column = columns.get(name, Column(None))
+        if column.name is None:
+            selected.append(exp.alias_(exp.Null(), name))
+            if raw:
+                selected.append(exp.alias_(exp.Null(), f"raw_{name}"))
+            continue
+        source = exp.column(column.name, quoted=True)
+        if name in ("year", "month"):
+            value = whole_number(source, column.kind)
+        elif name == "value_usd":
+            value = exact_value(source, column.kind, decimal_mark)
+        else:
+            value = as_text(source, column.kind)
+        selected.append(exp.alias_(value, name))
+        if raw:
+            selected.append(exp.alias_(as_text(source.copy(), column.kind), f"raw_{name}"))
+    if raw and row is not None:
+        selected.append(exp.alias_(row, "row_number"))
+    return exp.select(*selected).from_(relation)
+
+
+def _technology_values(mapping: Mapping[str, str]) -> exp.Expression:
+    return exp.values(sorted(mapping.items()), alias="technology", columns=["prefix", "level"])
+
+
+AGGREGATE = """
+SELECT year, month, province, chapter, level, country, hq_province,
+       GROUPING(province, chapter, level, country, hq_province) AS grouping_set,
+       SUM(value_usd) AS value,
+       COUNT(*) AS records,
+       COUNT(*) FILTER (WHERE value_usd IS NULL) AS bad_values,
+       COUNT(*) FILTER (WHERE NOT hs_ok OR hs_code IS NULL) AS bad_codes,
+       COUNT(*) FILTER (WHERE LENGTH(hs_code) % 2 = 1) AS odd_codes,
+       MIN(hs_code) FILTER (WHERE LENGTH(hs_code) % 2 = 1) AS odd_example
+FROM classified
+GROUP BY GROUPING SETS ((year, month, province, chapter, level), (year, month, province, country),
+                        (year, month, hq_province))
+"""
+
+
+def aggregate_query(sources: Sequence[exp.Select], technology: Mapping[str, str]) -> exp.Select:
+    """The one scan: canonical records of every source, classified and grouped."""
+    records = sources[0]
+    for other in sources[1:]:
+        records = exp.union(records, other, distinct=False)
+    lengths = sorted({len(prefix) for prefix in technology}, reverse=True)
+    hs_code = exp.column("hs_code", table="records")
+    classified = exp.select(
+        *[exp.column(name, table="records") for name in CANONICAL],
+        exp.alias_(exp.Substring(this=hs_code.copy(), start=exp.Literal.number(1), length=exp.Literal.number(2)),
+                   "chapter"),
+        exp.alias_(exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
+                                expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
+        exp.alias_(all_digits(hs_code.copy(), 2, 12), "hs_ok"),
+    ).from_(exp.alias_(exp.Subquery(this=records), "records"))
+    for n in lengths:
+        prefix = exp.Substring(this=hs_code.copy(), start=exp.Literal.number(1), length=exp.Literal.number(n))
+        classified = classified.join(
+            exp.alias_(exp.to_table("technology_table"), f"t{n}"), join_type="left",
+            on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=prefix))
+    query = _sql(AGGREGATE)
+    query = query.with_("technology_table", as_=exp.select("prefix", "level").from_(_technology_values(technology)))
+    return query.with_("classified", as_=classified)
+
+
+def first_match(relation: exp.Select, condition: exp.Expression, column: str, ordered: bool) -> exp.Select:
+    """The raw value (and row number) of the first record meeting ``condition``."""
+    query = exp.select(f"raw_{column}", *(["row_number"] if ordered else [])).from_(
+        exp.alias_(exp.Subquery(this=relation), "records")).where(condition).limit(1)
+    return query.order_by("row_number") if ordered else query
+
+
+def is_in(column: str, values: Sequence) -> exp.Expression:
+    """``column IN (values…)``, each value a literal."""
+    return exp.column(column).isin(*[exp.convert(v) for v in values])
+
+
+def is_null(column: str) -> exp.Expression:
+    return exp.column(column).is_(exp.Null())
+
+
+def bad_code() -> exp.Expression:
+    return exp.or_(is_null("hs_code"), exp.not_(all_digits(exp.column("hs_code"), 2, 12)))
+
+
+def chapter_in(chapters: Sequence[str]) -> exp.Expression:
+    chapter = exp.Substring(this=exp.column("hs_code"), start=exp.Literal.number(1), length=exp.Literal.number(2))
+    return chapter.isin(*[exp.Literal.string(c) for c in chapters])
+
+
+DUPLICATES = """
+SELECT COUNT(*) AS groups, SUM(copies) AS copies
+FROM (SELECT COUNT(*) AS copies FROM records
+      GROUP BY year, month, province, hs_code, country, value_usd, hq_province
+      HAVING COUNT(*) > 1) AS repeated
+"""
+
+
+def duplicates_query(sources: Sequence[exp.Select]) -> exp.Select:
+    """How many records repeat another one exactly, value included."""
+    records = sources[0]
+    for other in sources[1:]:
+        records = exp.union(records, other, distinct=False)
+    return _sql(DUPLICATES).with_("records", as_=records)
+
+
+REPEATED = """
+SELECT row_number
+FROM (SELECT row_number,
+             ROW_NUMBER() OVER (PARTITION BY year, month, province, hs_code, country, value_usd, hq_province
+                                ORDER BY row_number) AS copy
+      FROM records) AS numbered
+WHERE copy > 1
+ORDER BY row_number
+"""
+
+
+def repeated_rows(source: exp.Select, limit: int) -> exp.Select:
+    """The row numbers of a file's first records that repeat an earlier one exactly."""
+    return _sql(REPEATED).limit(limit).with_("records", as_=source)
+
+
+def compile_sql(query: exp.Expression, dialect: str) -> str:
+    return query.sql(dialect=dialect)
