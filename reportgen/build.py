@@ -72,6 +72,7 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
 
     progress("compute")
     period = parse_period(config.period, aggregates.months())
+    created = creation_date(period)
     settings = compute.Settings(top_provinces=config.top_provinces, leaders=config.leaders,
                                 leader_items=config.leader_items, highlights=config.highlights)
     names = compute.Names(chapters=chapters(), chapter_words=chapter_words(),
@@ -86,7 +87,7 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     chosen = build_profiles(figures, aggregates, names, LEVELS, plates) if plates else []
     progress("charts")
     return Prepared(figures=figures, charts=charts.draw_charts(figures, config.labels), inputs=paths,
-                    rows=validated.rows, profiles=chosen, created=creation_date(period))
+                    rows=validated.rows, profiles=chosen, created=created)
 
 
 def profile_plates(config: Config) -> list[int]:

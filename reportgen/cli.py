@@ -37,7 +37,7 @@ STAGES = {
 
 def run() -> None:
     """The ``reportgen`` command: every way it can end is one line and a documented code."""
-    from .errors import ReportgenError
+    from .errors import ReportgenError, one_line
 
     try:
         code = main.main(prog_name="reportgen", standalone_mode=False)
@@ -45,7 +45,7 @@ def run() -> None:
         error.show()
         code = error.exit_code
     except ReportgenError as error:
-        click.echo(f"Hata: {error}", err=True)
+        click.echo(f"Hata: {one_line(str(error))}", err=True)
         code = error.exit_code
     except (click.Abort, KeyboardInterrupt):
         click.echo("Hata: İşlem kesildi; çıktı klasörü değiştirilmedi.", err=True)
@@ -179,6 +179,7 @@ def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
           templates: Optional[Path], out: Optional[Path], strict: Optional[bool], profiles: Optional[bool],
           provinces: tuple[str, ...], quiet: bool) -> None:
     from .build import build as run_build
+    from .errors import one_line
 
     config = _load(config_path, data, period, templates, strict=strict, profiles=profiles,
                    provinces=list(provinces) or None)
@@ -186,7 +187,7 @@ def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
     with _progress(console) as progress:
         result = run_build(config, out=out.absolute() if out else None, progress=progress)
     for notice in result.warnings:
-        click.echo(f"Uyarı: {notice.text}", err=True)
+        click.echo(f"Uyarı: {one_line(notice.text)}", err=True)
     _summary(console, result)
 
 

@@ -32,14 +32,20 @@ def _rebuild(cls, args, kwargs):
     return cls(*args, **kwargs)
 
 
+def _escaped(ch: str) -> str:
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
 def shown(value: object) -> str:
     """A value as a message may show it: invisible and control characters written as
     escapes (``Ankara\\x00``), one line, cut after ``SHOWN_VALUE`` characters."""
-    text = "".join(
-        ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100
-                                                                        else f"\\u{ord(ch):04x}")
-        for ch in str(value))
+    text = "".join(ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else _escaped(ch) for ch in str(value))
     return text if len(text) <= SHOWN_VALUE else text[:SHOWN_VALUE] + "…"
+
+
+def one_line(text: str) -> str:
+    """A message as one terminal line: control characters and line breaks escaped."""
+    return "".join(_escaped(ch) if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
 
 
 def _where(*parts: str) -> str:

@@ -131,6 +131,9 @@ def creation_date(period: Period) -> dt.datetime:
     period ends — never the wall clock, so identical inputs give identical files."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
+        if not epoch.strip().isdigit() or int(epoch) > 253402300799:
+            raise ConfigError(f"SOURCE_DATE_EPOCH bir Unix zamanı (saniye) olmalı, verilen: {epoch!r}",
+                              key="SOURCE_DATE_EPOCH")
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
     year, month = (period.year, 12) if period.month is None else (period.year, period.month)
     return dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.timezone.utc)

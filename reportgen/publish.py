@@ -31,13 +31,24 @@ _RENAME_EXCHANGE = 2
 def check_target(target: Path, protected: Iterable[Path] = ()) -> Path:
     """The absolute target, or an OutputError saying why reportgen may not replace it:
     the root, the home folder, the working folder or a folder holding it, a folder holding
-    an input, or a folder with anything reportgen did not write there."""
+    an input, or a folder with anything reportgen did not write there. What an
+    interrupted build left beside it is tidied first."""
     target = Path(target).expanduser().resolve()
+    if target.parent.is_dir():
+        try:
+            with _locked(target.parent):
+                _repair(target)
+        except OSError as exc:
+            raise OutputError(f"klasör hazırlanamadı ({exc.strerror or exc})", folder=target) from None
+    _refuse_unless_replaceable(target, protected)
+    return target
+
+
+def _refuse_unless_replaceable(target: Path, protected: Iterable[Path]) -> None:
     refuse = _refusal(target, [Path(p).resolve() for p in protected])
     if refuse:
         raise OutputError(refuse + "; reportgen yalnızca boş bir klasörün ya da kendi yazdığı bir "
                           "derlemenin yerine yazar", folder=target)
-    return target
 
 
 def _refusal(target: Path, protected: list[Path]) -> str:
@@ -100,7 +111,7 @@ def publish(files: Mapping[str, bytes], target: Path, protected: Iterable[Path] 
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target.parent):
             _repair(target)
-            check_target(target, protected)
+            _refuse_unless_replaceable(target, protected)
             _publish(files, target)
     except OSError as exc:
         raise OutputError(f"çıktı yazılamadı ({exc.strerror or exc})", folder=target) from None

@@ -146,7 +146,8 @@ def _handler(preview: Preview, port: int):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             if self.headers.get("Host", "").lower() not in hosts:
-                self.send_error(403, "Yalnızca 127.0.0.1 ya da localhost adresinden erişilebilir")
+                self._send("Önizlemeye yalnızca 127.0.0.1 ya da localhost adresiyle erişilebilir.\n".encode("utf-8"),
+                           "text/plain; charset=utf-8", status=403)
                 return
             with preview.lock:
                 page, version = preview.page, preview.version
@@ -157,8 +158,8 @@ def _handler(preview: Preview, port: int):
             else:
                 self.send_error(404)
 
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
+        def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Cache-Control", "no-store")
             self.send_header("Content-Length", str(len(body)))

@@ -165,3 +165,101 @@ def test_a_code_that_lost_its_leading_zero_is_a_warning(tmp_path):
                      cwd=tmp_path)
     assert strict.returncode == 3 and "tek sayıda haneli" in strict.stderr
     assert not (tmp_path / "strict").exists()
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("1e400", "değer olağan dışı büyük"),
+    ("123456789012345678901234567890123", "değer olağan dışı büyük"),
+    ("1000000000000000", "değer olağan dışı büyük"),
+    ("1_000", "değer boş ya da sayı değil"),
+    ("0x10", "değer boş ya da sayı değil"),
+    ("NaN", "değer sayı değil (NaN ya da sonsuz)"),
+])
+def test_values_beyond_an_exact_sum_are_named(tmp_path, value, problem):
+    rows = valid_rows()
+    rows[10][5] = value
+    data = write(tmp_path / "veri.csv", rows)
+    assert_rejected(tmp_path, data, "satır 12", "sütun 'value_usd'", f"değer '{value}'", problem)
+
+
+@pytest.mark.parametrize("value, shown, problem", [
+    (1e300, "1e+300", "değer olağan dışı büyük"),
+    (float("nan"), "nan", "değer sayı değil (NaN ya da sonsuz)"),
+    (float("-inf"), "-inf", "değer sayı değil (NaN ya da sonsuz)"),
+])
+def test_typed_parquet_values_are_checked_without_text(tmp_path, value, shown, problem):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = valid_rows()
+    values = [float(r[5]) for r in rows]
+    values[6] = value
+    table = pa.table({"year": pa.array([int(r[0]) for r in rows], pa.int16()),
+                      "month": pa.array([int(r[1]) for r in rows], pa.int8()),
+                      "province": [r[2] for r in rows], "hs_code": [r[3] for r in rows],
+                      "country": [r[4] for r in rows], "value_usd": pa.array(values, pa.float64())})
+    pq.write_table(table, tmp_path / "veri.parquet")
+    assert_rejected(tmp_path, tmp_path / "veri.parquet", "satır 7", "sütun 'value_usd'", f"değer '{shown}'", problem)
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not a zip", b"year,month\n2023,1\n"])
+def test_a_broken_xlsx_is_named(tmp_path, content):
+    data = tmp_path / "veri.xlsx"
+    data.write_bytes(content)
+    assert_rejected(tmp_path, data, str(data), "XLSX dosyası açılamadı")
+
+
+@pytest.mark.parametrize("extra, fields", [(",fazla", 7), ("", 5)])
+def test_a_row_with_another_number_of_fields_is_named(tmp_path, extra, fields):
+    data = write(tmp_path / "veri.csv", valid_rows())
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines[7] = (lines[7] + extra) if extra else lines[7].rsplit(",", 1)[0]
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert_rejected(tmp_path, data, str(data), "satır 8", f"satırda {fields} alan var, başlıkta 6 sütun var")
+
+
+def test_a_file_mixing_utf8_and_windows_1254_names_the_line(tmp_path):
+    data = tmp_path / "veri.csv"
+    rows = valid_rows()
+    text = "\n".join(",".join(r) for r in [HEADER] + rows) + "\n"
+    lines = text.encode("utf-8").splitlines(keepends=True)
+    lines[15] = "2023,4,Şanlıurfa,08021100,DE,1.5\n".encode("cp1254")
+    data.write_bytes(b"".join(lines))
+    assert_rejected(tmp_path, data, str(data), "satır 16", "hem UTF-8 hem", "0xDE baytı")
+
+
+def test_an_invisible_character_is_shown_as_such(tmp_path):
+    rows = valid_rows()
+    rows[5][2] = "Ankara\x00"
+    data = write(tmp_path / "veri.csv", rows)
+    assert_rejected(tmp_path, data, "satır 7", "değer 'Ankara\\x00'", "bilinmeyen il")
+
+
+def test_excel_unicode_text_utf16_is_read(tmp_path):
+    rows = valid_rows()
+    utf8 = write(tmp_path / "utf8.csv", rows)
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_text(utf8.read_text(encoding="utf-8").replace(",", "\t"), encoding="utf-16")
+    first = build(tmp_path, utf8)
+    assert first.returncode == 0, first.stderr
+    reference = (tmp_path / "out" / "tablo-1-iller.csv").read_bytes()
+    second = run_cli("build", "--data", str(utf16), "--period", "2023", "--out", str(tmp_path / "out16"), cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert (tmp_path / "out16" / "tablo-1-iller.csv").read_bytes() == reference
+
+
+def test_a_file_removed_during_the_build_is_named(tmp_path):
+    """The file is opened, then removed before it is read: the real engine, no stand-ins."""
+    from reportgen.config import load_config
+    from reportgen.data.aggregate import scan
+    from reportgen.data.engine import open_engine
+    from reportgen.errors import DataError
+
+    first = write(tmp_path / "a.csv", valid_rows()[:12])
+    second = write(tmp_path / "b.csv", valid_rows()[12:])
+    config = load_config(None, {"data": [str(first), str(second)], "period": "2023"})
+    with open_engine(config) as (engine, sources, _):
+        second.unlink()
+        with pytest.raises(DataError) as caught:
+            scan(engine, sources)
+    assert str(caught.value) == f"Veri hatası (dosya {second}): veri dosyası derleme sırasında silinmiş ya da taşınmış"

@@ -52,9 +52,9 @@ def detect_encoding(path: Path) -> str:
             if seen_utf8 or _UTF8_LETTER.search(block[exc.end:] + handle.read(BLOCK)):
                 raise DataError(_mixed(path, position), file=path, row=_line_of(path, position)) from None
             return "windows-1254"
-    if b"\x00" in first:
-        raise DataError("dosyada NUL (0x00) baytları var: UTF-16 ise başında bayt sırası işareti (BOM) olmalı; "
-                        "dosyayı UTF-8 olarak kaydedin", file=path, row=_line_of(path, first.index(b"\x00")))
+    if first.count(b"\x00") > len(first) // 4:
+        raise DataError("dosya bayt sırası işareti (BOM) olmadan UTF-16 olarak yazılmış görünüyor; dosyayı UTF-8 "
+                        "ya da BOM'lu UTF-16 (Excel'in 'Unicode Metin' biçimi) olarak kaydedin", file=path)
     return "utf-8"
 
 

@@ -24,7 +24,6 @@ VALUE_LIMIT = 10**15
 """no single record may be a quadrillion dollars or more: sums of DECIMAL(38,6) then
 cannot overflow for any realistic number of records"""
 VALUE_TYPE = "DECIMAL(38, 6)"
-DIGITS = "0123456789"
 NUMBER = r"^-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?$"
 COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
@@ -65,7 +64,10 @@ def _guard(condition: exp.Expression, value: exp.Expression) -> exp.Expression:
 
 
 def _cast(value: exp.Expression, to: str) -> exp.Expression:
-    return exp.Cast(this=value, to=exp.DataType.build(to))
+    """A cast under a CASE guard. DuckDB may evaluate it before the guard (a Parquet NaN
+    pushed into the scan), so it is a TRY_CAST where the engine has one; the guard
+    decides the value either way."""
+    return exp.TryCast(this=value, to=exp.DataType.build(to))
 
 
 def _regex(value: exp.Expression, pattern: str) -> exp.Expression:
@@ -73,10 +75,8 @@ def _regex(value: exp.Expression, pattern: str) -> exp.Expression:
 
 
 def all_digits(value: exp.Expression, shortest: int, longest: int) -> exp.Expression:
-    """``shortest`` to ``longest`` characters, all digits: cheaper than a regular expression."""
-    stripped = exp.Trim(this=value.copy(), expression=exp.Literal.string(DIGITS), position="LEADING")
-    return exp.and_(exp.Length(this=value.copy()).between(shortest, longest),
-                    exp.EQ(this=stripped, expression=exp.Literal.string("")))
+    """``shortest`` to ``longest`` characters, all digits."""
+    return _regex(value, f"^[0-9]{{{shortest},{longest}}}$")
 
 
 def whole_number(column: exp.Expression, kind: str) -> exp.Expression:
@@ -161,9 +161,7 @@ GROUP BY GROUPING SETS ((year, month, province, chapter, level), (year, month, p
 
 def aggregate_query(sources: Sequence[exp.Select], technology: Mapping[str, str]) -> exp.Select:
     """The one scan: canonical records of every source, classified and grouped."""
-    records = sources[0]
-    for other in sources[1:]:
-        records = exp.union(records, other, distinct=False)
+    records = _all_records(sources)
     lengths = sorted({len(prefix) for prefix in technology}, reverse=True)
     hs_code = exp.column("hs_code", table="records")
     classified = exp.select(
@@ -215,14 +213,32 @@ FROM (SELECT COUNT(*) AS copies FROM records
       GROUP BY year, month, province, hs_code, country, value_usd, hq_province
       HAVING COUNT(*) > 1) AS repeated
 """
+SAME_HASH = """
+SELECT COUNT(*) AS candidates
+FROM (SELECT h, LAG(h) OVER (ORDER BY h) AS previous
+      FROM (SELECT HASH(year, month, province, hs_code, country, value_usd, hq_province) AS h FROM records) AS hashed
+     ) AS ordered
+WHERE h = previous
+"""
+
+
+def _all_records(sources: Sequence[exp.Select]) -> exp.Expression:
+    records = sources[0]
+    for other in sources[1:]:
+        records = exp.union(records, other, distinct=False)
+    return records
 
 
 def duplicates_query(sources: Sequence[exp.Select]) -> exp.Select:
     """How many records repeat another one exactly, value included."""
-    records = sources[0]
-    for other in sources[1:]:
-        records = exp.union(records, other, distinct=False)
-    return _sql(DUPLICATES).with_("records", as_=records)
+    return _sql(DUPLICATES).with_("records", as_=_all_records(sources))
+
+
+def same_hash_query(sources: Sequence[exp.Select]) -> exp.Select:
+    """DuckDB only: records whose hash equals another's. Identical records hash alike, so
+    none means no duplicates; some are checked exactly with ``duplicates_query``. Sorting
+    8-byte hashes is several times cheaper than grouping by every column."""
+    return _sql(SAME_HASH).with_("records", as_=_all_records(sources))
 
 
 REPEATED = """

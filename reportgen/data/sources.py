@@ -22,7 +22,7 @@ from sqlglot import exp
 from ..config import Columns, CsvOptions, DatabaseSource, XlsxOptions
 from ..errors import ConfigError, DataError
 from .dialect import Dialect, dialect, header_names, transcode
-from .engine import DatabaseEngine, DuckDBEngine, Engine
+from .engine import DatabaseEngine, DuckDBEngine
 from .queries import Column, canonical, kind_of
 
 REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
@@ -215,6 +215,5 @@ def open_database(engine: DatabaseEngine, database: DatabaseSource, columns: Col
     try:
         types = engine.column_types(relation)
     except Exception as exc:  # noqa: BLE001 - the driver's own error types
-        engine.connection.rollback()
         raise DataError(f"tablo ya da sorgu okunamadı: {str(exc).strip().splitlines()[0]}", file=label) from None
     return [Source(label=label, relation=relation, columns=_columns(label, types, columns, engine.dialect))]

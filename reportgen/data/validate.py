@@ -17,7 +17,8 @@ from ..reference import chapters, country_codes, resolve_province
 from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
-from .queries import VALUE_LIMIT, bad_code, chapter_in, duplicates_query, first_match, is_in, is_null, repeated_rows
+from .queries import (VALUE_LIMIT, bad_code, chapter_in, duplicates_query, first_match, is_in, is_null,
+                      repeated_rows, same_hash_query)
 from .sources import Source
 
 UNKNOWN_PROVINCE = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
@@ -151,7 +152,10 @@ def _odd_codes(main: pd.DataFrame) -> list[str]:
 def _duplicates(engine: Engine, sources: list[Source]) -> list[str]:
     """Records that repeat another one exactly are kept (a declaration can repeat) but
     said, with the first row numbers where the file has them."""
-    _, found = engine.rows(duplicates_query([s.records() for s in sources]))
+    records = [s.records() for s in sources]
+    if engine.dialect == "duckdb" and not engine.rows(same_hash_query(records))[1][0][0]:
+        return []
+    _, found = engine.rows(duplicates_query(records))
     groups, copies = (int(v or 0) for v in found[0])
     if not groups:
         return []
