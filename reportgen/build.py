@@ -8,17 +8,24 @@ the live preview can keep the figures and charts while an editor changes templat
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import multiprocessing
 import os
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from .charts import Chart
-from .compute import Figures
 from .config import Config
 from .notices import Notice, collecting, enforce_strict, warn
 from .period import Period, creation_date, parse_period, require_period
-from .profiles import Profile, build_profiles
+
+if TYPE_CHECKING:
+    from .plotting import Chart
+    from .compute import Figures
+    from .profiles import Profile
 
 Progress = Callable[..., None]
 """``progress(stage)`` when a stage starts; ``progress(stage, done, total)`` as it advances."""
@@ -30,11 +37,11 @@ PROFILE_BATCH = 4
 class Prepared:
     """Everything computed from the data: what the templates and tables show."""
 
-    figures: Figures
-    charts: dict[str, Chart]
+    figures: "Figures"
+    charts: dict[str, "Chart"]
     inputs: list[Path]
     rows: int
-    profiles: list[Profile]
+    profiles: list["Profile"]
     created: dt.datetime
     """the bulletin's date, from the period (or SOURCE_DATE_EPOCH), never the clock"""
 
@@ -54,10 +61,13 @@ class BuildResult:
 
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
     """Data to figures and charts; warnings go to the warning channel."""
+    warming = _import_in_background("pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
+                                    "matplotlib.backends.backend_agg", "weasyprint")
     from . import charts, checks, compute
     from .data.aggregate import aggregate, scan
     from .data.engine import open_engine
     from .data.validate import validate
+    from .profiles import build_profiles
     from .reference import chapter_words, chapters, country_names, regions
     from .technology import LEVELS
 
@@ -83,11 +93,20 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     for text in checks.data_warnings(figures, aggregates):
         warn("plausibility", text)
 
+    warming.join()
     plates = profile_plates(config)
     chosen = build_profiles(figures, aggregates, names, LEVELS, plates) if plates else []
     progress("charts")
     return Prepared(figures=figures, charts=charts.draw_charts(figures, config.labels), inputs=paths,
                     rows=validated.rows, profiles=chosen, created=created)
+
+
+def _import_in_background(*modules: str) -> threading.Thread:
+    """Import the presentation stage's heavy modules while the engine reads the data: the
+    engine works outside Python's lock, so the two overlap on two cores."""
+    thread = threading.Thread(target=lambda: [importlib.import_module(m) for m in modules], daemon=True)
+    thread.start()
+    return thread
 
 
 def profile_plates(config: Config) -> list[int]:
@@ -115,36 +134,65 @@ def render_html(config: Config, prepared: Prepared, medium: str = "html") -> str
 
 def render_files(config: Config, prepared: Prepared, progress: Progress = lambda *args: None
                  ) -> dict[str, bytes]:
-    """Every output file's name and bytes; rendering warnings go to the warning channel."""
+    """Every output file's name and bytes; rendering warnings go to the warning channel.
+    The PDF, the longest step, is made by a second process while this one makes the page,
+    the PNG charts and the tables."""
     from . import tables
+    from .charts import draw_charts
     from .manifest import manifest
-    from .pdf import html_to_pdf
 
     period = prepared.period
     progress("render")
+    pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf"), prepared.created)
     html = render_html(config, prepared)
-    print_html = render_html(config, prepared, medium="pdf")
-    progress("pdf")
-    pdf = html_to_pdf(print_html, prepared.created)
-
     progress("tables")
     data_tables = tables.build_tables(prepared.figures, config.labels)
     stem = f"{config.file_stem}-{period.slug}"
     files = {
         f"{stem}.html": html.encode("utf-8"),
-        f"{stem}.pdf": pdf,
         f"tablolar-{period.slug}.xlsx": tables.to_xlsx(data_tables, config, prepared.created.replace(tzinfo=None)),
         **{f"{t.name}.csv": tables.to_csv(t) for t in data_tables},
-        **{f"{c.name}.svg": c.svg.encode("utf-8") for c in prepared.charts.values()},
-        **{f"{c.name}.png": c.png for c in prepared.charts.values()},
+        **{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
+        **{f"{c.name}.png": c.png for c in draw_charts(prepared.figures, config.labels, raster=True).values()},
     }
+    progress("pdf")
+    files[f"{stem}.pdf"] = _collect(pdf)
     if prepared.profiles:
         progress("profiles", 0, len(prepared.profiles))
         files.update(render_profiles(config, prepared, progress))
-    return manifest(files, prepared.inputs, config)
+    return manifest(dict(sorted(files.items())), prepared.inputs, config)
 
 
-def _profile_files(config: Config, prepared: Prepared, profiles: list[Profile]
+def _pdf_with_notices(html: str, created: dt.datetime) -> tuple[bytes, list[Notice]]:
+    from .pdf import html_to_pdf
+
+    with collecting() as notices:
+        pdf = html_to_pdf(html, created)
+    return pdf, list(notices)
+
+
+def _beside(function, *args) -> Future:
+    """Run a function in a forked process (it starts with everything this one has
+    imported); where processes cannot fork, run it here."""
+    if sys.platform != "linux":
+        done: Future = Future()
+        done.set_result(function(*args))
+        return done
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    future = pool.submit(function, *args)
+    future.add_done_callback(lambda _: pool.shutdown(wait=False))
+    return future
+
+
+def _collect(future: Future):
+    """A result made beside, its warnings passed on to this process's channel."""
+    result, notices = future.result()
+    for notice in notices:
+        warn(notice.category, notice.text)
+    return result
+
+
+def _profile_files(config: Config, prepared: Prepared, profiles: list["Profile"]
                    ) -> tuple[dict[str, bytes], list[Notice]]:
     """HTML and PDF of some profiles, and their warnings; runs in a worker process."""
     from . import render

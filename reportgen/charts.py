@@ -1,66 +1,22 @@
-"""matplotlib charts drawn from the computed figures, as SVG (for the HTML and the PDF,
-vector) and PNG (for slides and documents), in the bulletin's font.
+"""The bulletin's charts, drawn with matplotlib from the computed figures: grouped bars
+of the leaders' chapters and countries, the 13-month trend, technology shares, and each
+province's trend for its profile; the map is in ``maps``.
 
 Charts carry no titles or wording of their own: the template captions them.
 """
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 import matplotlib
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .compute import Figures, Item, TechnologyRow, Trend
 from .config import Labels
-from .fonts import font_files
+from .plotting import GRID, PALETTE, TECHNOLOGY_PALETTE, Chart, rc_settings, render_chart
 from .turkish import MILLION, chapter_code, month_abbreviation, number
-
-PALETTE = ("#123c69", "#ac3b61", "#d08c2e", "#3c7a5a", "#6b5b95")
-TECHNOLOGY_PALETTE = ("#123c69", "#4f7cac", "#d08c2e", "#e8c07d")
-INK = "#222222"
-GRID = "#d9d9d9"
-
-
-@dataclass(frozen=True)
-class Chart:
-    name: str
-    """file name without extension"""
-    svg: str
-    png: bytes
-
-    @property
-    def data_uri(self) -> str:
-        """The SVG as a ``data:`` URI: the HTML stays one self-contained file, and each
-        chart keeps its own glyph ids (inline SVGs would share and clash)."""
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-
-
-@lru_cache(maxsize=1)
-def _font_family() -> str:
-    for path in font_files().values():
-        font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(font_files()["regular"])).get_name()
-
-
-def rc_settings() -> dict:
-    return {
-        "font.family": _font_family(),
-        "font.size": 9,
-        "svg.hashsalt": "reportgen",
-        "svg.fonttype": "path",
-        "axes.edgecolor": INK,
-        "text.color": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-    }
-
 
 def _grouped_bars(groups: list[tuple[str, list[tuple[str, Decimal]]]]) -> Figure:
     """Horizontal bars in million dollars, one block per province, values written at
@@ -94,15 +50,6 @@ def _grouped_bars(groups: list[tuple[str, list[tuple[str, Decimal]]]]) -> Figure
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     return figure
-
-
-def render_chart(name: str, figure: Figure, png: bool = True) -> Chart:
-    """SVG always; PNG (for slides and documents) unless the chart is page-only."""
-    svg, raster = io.StringIO(), io.BytesIO()
-    figure.savefig(svg, format="svg", metadata={"Date": None})
-    if png:
-        figure.savefig(raster, format="png", dpi=200, metadata={"Software": None})
-    return Chart(name=name, svg=svg.getvalue(), png=raster.getvalue())
 
 
 def _label_chapter(item: Item) -> str:
@@ -148,25 +95,26 @@ def _technology_chart(rows: list[TechnologyRow], level_names: dict[str, str], to
     return figure
 
 
-def draw_charts(figures: Figures, labels: Labels) -> dict[str, Chart]:
-    """The bulletin's charts by name."""
+def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[str, Chart]:
+    """The bulletin's charts by name, as SVG for the pages, or as PNG (``raster``) for the
+    files that go with them."""
     from .maps import province_map
 
     with matplotlib.rc_context(rc_settings()):
         chapters = [(l.row.name, [(_label_chapter(i), i.value) for i in l.chapters]) for l in figures.leaders]
         countries = [(l.row.name, [(i.name, i.value) for i in l.countries]) for l in figures.leaders]
         drawn = {
-            "chapters": render_chart("grafik-fasillar", _grouped_bars(chapters)),
-            "countries": render_chart("grafik-ulkeler", _grouped_bars(countries)),
+            "chapters": render_chart("grafik-fasillar", _grouped_bars(chapters), raster),
+            "countries": render_chart("grafik-ulkeler", _grouped_bars(countries), raster),
         }
         if figures.trend:
-            drawn["trend"] = render_chart("grafik-egilim", _trend_chart(figures.trend))
+            drawn["trend"] = render_chart("grafik-egilim", _trend_chart(figures.trend), raster)
         if not figures.period.is_annual:
             technology = figures.summary.technology
             if technology:
-                drawn["technology"] = render_chart("grafik-teknoloji",
-                                              _technology_chart(technology, labels.technology, labels.turkiye))
-            drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking})
+                drawn["technology"] = render_chart(
+                    "grafik-teknoloji", _technology_chart(technology, labels.technology, labels.turkiye), raster)
+            drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking}, raster=raster)
     return drawn
 
 
@@ -183,4 +131,4 @@ def profile_chart(name: str, trend: list[tuple[int, int, Decimal]]) -> Chart:
         axes.set_axisbelow(True)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
-        return render_chart(name, figure, png=False)
+        return render_chart(name, figure)

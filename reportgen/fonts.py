@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,28 +31,62 @@ WEB_CHARACTERS = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for
 WEB_WEIGHTS = {"regular": 400, "semibold": 600, "bold": 700}
 
 
+def cache_folder() -> Path:
+    """reportgen's cache, safe to delete at any time: ``$XDG_CACHE_HOME/reportgen`` or
+    ``~/.cache/reportgen``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
+
+
 @lru_cache(maxsize=None)
 def _web_font(style: str) -> str:
     """The style subset to the bulletin's characters, as a WOFF data URI (about 20 KB),
-    so the self-contained HTML looks like the PDF on any machine."""
+    so the self-contained HTML looks like the PDF on any machine. Subsetting takes about
+    half a second a style, so the result is cached on disk, keyed by the font file, the
+    characters and the fontTools version."""
+    import fontTools
+
+    source = font_files()[style]
+    key = hashlib.sha256(source.read_bytes() + WEB_CHARACTERS.encode("utf-8")
+                         + fontTools.version.encode("ascii")).hexdigest()[:32]
+    cached = cache_folder() / "fonts" / f"{key}.woff"
+    try:
+        woff = cached.read_bytes()
+    except OSError:
+        woff = _subset(source)
+        _store(cached, woff)
+    return "data:font/woff;base64," + base64.b64encode(woff).decode("ascii")
+
+
+def _subset(source: Path) -> bytes:
     from fontTools import subset
 
     options = subset.Options()
     options.flavor = "woff"
     options.recalc_timestamp = False
     options.layout_features = ["*"]
-    font = subset.load_font(str(font_files()[style]), options)
+    font = subset.load_font(str(source), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=WEB_CHARACTERS)
     subsetter.subset(font)
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
-    return "data:font/woff;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
 
 
-def web_font_faces() -> str:
-    """``@font-face`` rules for the HTML page, fonts embedded."""
+def _store(path: Path, content: bytes) -> None:
+    """Write a cache entry atomically; a cache that cannot be written is simply skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError:
+        pass
+
+
+def web_font_faces(styles: tuple[str, ...] = tuple(WEB_WEIGHTS)) -> str:
+    """``@font-face`` rules with the fonts embedded, for the HTML page and the SVG charts."""
     return "\n".join(
-        f'@font-face {{ font-family: "Source Sans Pro"; font-weight: {weight}; font-style: normal; '
+        f'@font-face {{ font-family: "Source Sans Pro"; font-weight: {WEB_WEIGHTS[style]}; font-style: normal; '
         f'src: url("{_web_font(style)}") format("woff"); }}'
-        for style, weight in WEB_WEIGHTS.items())
+        for style in styles)

@@ -14,7 +14,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .charts import Chart, rc_settings, render_chart
+from .plotting import Chart, rc_settings, render_chart
 from .turkish import MILLION, number
 
 # Class breaks in million dollars: round numbers a reader can hold on to.
@@ -44,7 +44,7 @@ def legend_labels() -> list[str]:
     return labels + [f"{number(BREAKS[-1])} +"]
 
 
-def province_map(values: Mapping[int, Decimal], name: str = "harita-iller") -> Chart:
+def province_map(values: Mapping[int, Decimal], name: str = "harita-iller", raster: bool = False) -> Chart:
     data = outlines()
     with matplotlib.rc_context(rc_settings()):
         figure = Figure(figsize=(6.7, 3.3), layout="constrained")
@@ -62,4 +62,4 @@ def province_map(values: Mapping[int, Decimal], name: str = "harita-iller") -> C
         handles = [Patch(facecolor=colour, edgecolor="#999999", linewidth=0.3) for colour in BLUES]
         axes.legend(handles, legend_labels(), loc="lower left", frameon=False, fontsize=7.5, ncols=3,
                     bbox_to_anchor=(0.0, -0.12))
-        return render_chart(name, figure)
+        return render_chart(name, figure, raster)

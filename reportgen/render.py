@@ -23,7 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import turkish
-from .charts import Chart
+from .plotting import Chart
 from .compute import Figures
 from .config import Config
 from .errors import TemplateError
@@ -200,7 +200,8 @@ def _plain(value: Any, expand_properties: bool = True) -> Any:
     """JSON-ready view of a context value: dataclass fields and public properties,
     exact decimals as strings, charts summarised."""
     if isinstance(value, Chart):
-        return {"name": value.name, "svg": f"<{len(value.svg)} karakter>", "data_uri": "<data:image/svg+xml…>"}
+        return {"name": value.name, "svg": f"<{len(value.svg)} karakter>", "data_uri": "<data:image/svg+xml…>",
+                "inline": "<svg …>", "standalone": "<svg …>"}
     if dataclasses.is_dataclass(value):
         plain = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
         if expand_properties:

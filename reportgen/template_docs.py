@@ -13,12 +13,12 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel
 
-from . import charts, compute, config, period
+from . import compute, config, period, plotting
 from .config import Config, Labels
 from .render import FILTERS
 
 EXAMPLE = re.compile(r"``([^`]+)``\s*→\s*``([^`]+)``")
-_DOCUMENTED = (compute, period, charts, config)
+_DOCUMENTED = (compute, period, plotting, config)
 
 
 @lru_cache(maxsize=1)

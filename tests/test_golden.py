@@ -91,10 +91,11 @@ def test_pdf_has_page_numbers(pdf):
 def test_html_is_self_contained(sample_build):
     page = (sample_build / f"{STEM}.html").read_text(encoding="utf-8")
     assert '<html lang="tr">' in page
-    assert not re.search(r'(src|href)="(?!data:)', page)
+    assert not re.search(r'(src|href)="(?!data:|#)', page)
     assert "file:" not in page
     assert page.count('src: url("data:font/woff;base64,') == 3  # the PDF's typeface, embedded
-    assert page.count('src="data:image/svg+xml;base64,') == 2
+    assert page.count('<div class="chart" role="img" aria-label="') == 2  # the charts, inline, labelled
+    assert page.count('<svg ') == 2 and page.count("font-family: 'Source Sans Pro'") > 20  # chart text as text
 
 
 def test_output_files(sample_build):

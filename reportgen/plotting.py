@@ -1,0 +1,90 @@
+"""matplotlib primitives shared by the charts and the map: the bulletin's typeface and
+colours, and a figure rendered as SVG (text as text, for the pages) or PNG (for the files
+that go with them)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from markupsafe import Markup
+
+from .fonts import font_files, web_font_faces
+
+CHART_STYLES = ("regular", "bold")
+PALETTE = ("#123c69", "#ac3b61", "#d08c2e", "#3c7a5a", "#6b5b95")
+TECHNOLOGY_PALETTE = ("#123c69", "#4f7cac", "#d08c2e", "#e8c07d")
+INK = "#222222"
+GRID = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    """file name without extension"""
+    svg: str
+    """matplotlib's SVG, its text as text in the bulletin's typeface"""
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as a ``data:`` URI, for the PDF: WeasyPrint draws its text with the
+        document's fonts."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+    @property
+    def inline(self) -> Markup:
+        """The SVG element for the HTML page, where the page's fonts apply: no XML prolog,
+        hidden from assistive technology (the template labels the figure), and its ids
+        prefixed with the chart's name so several charts can share a page."""
+        element = self.svg[self.svg.index("<svg"):]
+        element = _ID_REFERENCE.sub(lambda m: f'{m.group(1)}{self.name}-{m.group(2)}', element)
+        opened = element.index(">")
+        return Markup(element[:opened] + ' aria-hidden="true" focusable="false"' + element[opened:])
+
+    @property
+    def standalone(self) -> str:
+        """The SVG file: the fonts it uses embedded, so it looks the same in any program."""
+        opened = self.svg.index(">", self.svg.index("<svg")) + 1
+        style = f'\n <style type="text/css">{web_font_faces(CHART_STYLES)}</style>'
+        return self.svg[:opened] + style + self.svg[opened:]
+
+
+_ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+@lru_cache(maxsize=1)
+def _font_family() -> str:
+    for path in font_files().values():
+        font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(font_files()["regular"])).get_name()
+
+
+def rc_settings() -> dict:
+    return {
+        "font.family": _font_family(),
+        "font.size": 9,
+        "svg.hashsalt": "reportgen",
+        "svg.fonttype": "none",
+        "axes.edgecolor": INK,
+        "text.color": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+    }
+
+
+def render_chart(name: str, figure: Figure, raster: bool = False) -> Chart:
+    """The SVG, its text as text (searchable in the PDF, sharp at any size); or, with
+    ``raster``, only the PNG at print resolution (for slides and documents)."""
+    if raster:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=200, metadata={"Software": None})
+        return Chart(name=name, svg="", png=buffer.getvalue())
+    svg = io.StringIO()
+    figure.savefig(svg, format="svg", metadata={"Date": None})
+    return Chart(name=name, svg=svg.getvalue(), png=b"")
