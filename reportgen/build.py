@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
@@ -63,42 +63,48 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     """Data to figures and charts; warnings go to the warning channel."""
     warming = _import_in_background("pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
                                     "matplotlib.backends.backend_agg", "weasyprint")
-    from . import charts, checks, compute
+    from .charts import draw_charts
     from .data.aggregate import aggregate, scan
     from .data.engine import open_engine
-    from .data.validate import validate
-    from .profiles import build_profiles
-    from .reference import chapter_words, chapters, country_names, regions
-    from .technology import LEVELS
+    from .data.validate import repeated_records, validate
 
     require_period(config.period)
     progress("load")
-    with open_engine(config) as (engine, sources, paths):
+    with open_engine(config) as (engine, sources, paths), ThreadPoolExecutor(1) as beside:
         progress("aggregate")
         grouped = scan(engine, sources)
         progress("validate")
         validated = validate(engine, sources, grouped)
-    aggregates = aggregate(grouped, validated.plates, validated.has_hq)
+        repeats = beside.submit(repeated_records, engine.concurrent(), sources)
+        progress("compute")
+        figures, profiles = _figures(config, aggregate(grouped, validated.plates, validated.has_hq))
+        created = creation_date(figures.period)
+        progress("charts")
+        warming.join()
+        charts = draw_charts(figures, config.labels)
+        for text in validated.warnings + repeats.result():
+            warn("data", text)
+    return Prepared(figures=figures, charts=charts, inputs=paths, rows=validated.rows, profiles=profiles,
+                    created=created)
 
-    progress("compute")
+
+def _figures(config: Config, aggregates) -> tuple["Figures", list["Profile"]]:
+    """The bulletin's figures and the chosen provinces' profiles; plausibility warnings."""
+    from . import checks, compute
+    from .profiles import build_profiles
+    from .reference import chapter_words, chapters, country_names, regions
+    from .technology import LEVELS
+
     period = parse_period(config.period, aggregates.months())
-    created = creation_date(period)
     settings = compute.Settings(top_provinces=config.top_provinces, leaders=config.leaders,
                                 leader_items=config.leader_items, highlights=config.highlights)
     names = compute.Names(chapters=chapters(), chapter_words=chapter_words(),
                           countries=country_names(config.country_names), regions=regions())
     figures = compute.compute(aggregates, period, settings, names, LEVELS)
-    for text in validated.warnings:
-        warn("data", text)
     for text in checks.data_warnings(figures, aggregates):
         warn("plausibility", text)
-
-    warming.join()
     plates = profile_plates(config)
-    chosen = build_profiles(figures, aggregates, names, LEVELS, plates) if plates else []
-    progress("charts")
-    return Prepared(figures=figures, charts=charts.draw_charts(figures, config.labels), inputs=paths,
-                    rows=validated.rows, profiles=chosen, created=created)
+    return figures, build_profiles(figures, aggregates, names, LEVELS, plates) if plates else []
 
 
 def _import_in_background(*modules: str) -> threading.Thread:

@@ -8,9 +8,11 @@ share or change is never off by a float's last bit at a rounding boundary.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional
 
 import pandas as pd
+import pyarrow as pa
 
 from ..errors import DataError
 from ..technology import mapping
@@ -19,7 +21,6 @@ from .engine import Engine
 from .queries import GROUPED, SETS, aggregate_query
 from .sources import Source
 
-KEYS = ["year", "month", "plate"]
 
 
 def grouping_mask(name: str) -> int:
@@ -29,19 +30,25 @@ def grouping_mask(name: str) -> int:
 
 @dataclass(frozen=True)
 class Grouped:
-    """The one scan's result: sums and validation counts of the three grouping sets."""
+    """The one scan's result: sums and validation counts of the three grouping sets, as
+    an Arrow table (exact decimals stay in Arrow until the last small tables)."""
 
-    frame: pd.DataFrame
+    table: pa.Table
+
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        """Everything but the sums, for validation: keys and counts convert fast."""
+        return self.table.drop_columns(["value"]).to_pandas()
 
     def part(self, name: str) -> pd.DataFrame:
-        return self.frame[self.frame["grouping_set"] == grouping_mask(name)]
+        return self.counts[self.counts["grouping_set"] == grouping_mask(name)]
 
 
 def scan(engine: Engine, sources: list[Source]) -> Grouped:
     """Read every record once; a file that cannot be read is named, with its line where
     the file has one."""
     try:
-        return Grouped(engine.frame(aggregate_query([s.records() for s in sources], mapping())))
+        return Grouped(engine.arrow(aggregate_query([s.records() for s in sources], mapping())))
     except Exception as exc:  # noqa: BLE001 - each engine has its own error types
         raise _unreadable(engine, sources, exc) from None
 
@@ -90,19 +97,31 @@ class Aggregates:
         return set(zip(pairs["year"], pairs["month"]))
 
 
+_ROLLUPS = {
+    "chapter": "SELECT g.year, g.month, p.plate, g.chapter, sum(g.value) AS value FROM grouped AS g "
+               "JOIN plates AS p ON g.province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
+    "level": "SELECT g.year, g.month, p.plate, g.level, sum(g.value) AS value FROM grouped AS g "
+             "JOIN plates AS p ON g.province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
+    "country": "SELECT g.year, g.month, p.plate, g.country, sum(g.value) AS value FROM grouped AS g "
+               "JOIN plates AS p ON g.province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
+    "hq": "SELECT g.year, g.month, p.plate, sum(g.value) AS value FROM grouped AS g "
+          "JOIN plates AS p ON g.hq_province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
+}
+
+
 def aggregate(grouped: Grouped, plates: dict[str, int], has_hq: bool) -> Aggregates:
-    """The validated groups by plate code: spellings of one province add up."""
+    """The validated groups by plate code (spellings of one province add up), summed by
+    DuckDB in exact decimals; only these small tables become pandas frames."""
+    import duckdb
 
-    def by(name: str, key: Optional[str], province: str = "province") -> pd.DataFrame:
-        part = grouped.part(name)
-        part = part[part[province].notna()]
-        keyed = pd.DataFrame({"year": part["year"].astype("int64"), "month": part["month"].astype("int64"),
-                              "plate": part[province].map(plates).astype("int64"), "value": part["value"]})
-        if key:
-            keyed[key] = part[key].to_numpy()
-        columns = KEYS + ([key] if key else [])
-        return keyed.groupby(columns, as_index=False, sort=True)["value"].sum().reset_index(drop=True)
+    with duckdb.connect() as con:
+        con.register("grouped", grouped.table)
+        con.register("plates", pa.table({"raw": list(plates), "plate": pa.array(list(plates.values()), pa.int64())}))
 
-    return Aggregates(by_chapter=by("chapter", "chapter"), by_country=by("country", "country"),
-                      by_technology=by("chapter", "level"),
-                      by_head_office=by("hq", None, province="hq_province") if has_hq else None)
+        def rollup(name: str, grouping: str) -> pd.DataFrame:
+            frame = con.sql(_ROLLUPS[name], params={"mask": grouping_mask(grouping)}).to_arrow_table().to_pandas()
+            return frame.astype({"year": "int64", "month": "int64", "plate": "int64"})
+
+        return Aggregates(by_chapter=rollup("chapter", "chapter"), by_country=rollup("country", "country"),
+                          by_technology=rollup("level", "chapter"),
+                          by_head_office=rollup("hq", "hq") if has_hq else None)

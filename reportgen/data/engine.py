@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Protocol
 
-import pandas as pd
+import pyarrow as pa
 from sqlglot import exp
 
 from ..config import Config, DatabaseSource
@@ -31,9 +31,11 @@ class Engine(Protocol):
 
     def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]: ...
 
-    def frame(self, query: exp.Expression) -> pd.DataFrame: ...
+    def arrow(self, query: exp.Expression) -> pa.Table: ...
 
     def column_types(self, relation: exp.Expression) -> dict[str, str]: ...
+
+    def concurrent(self) -> "Engine": ...
 
 
 class DuckDBEngine:
@@ -48,8 +50,12 @@ class DuckDBEngine:
         relation = self.con.sql(compile_sql(query, self.dialect))
         return relation.columns, relation.fetchall()
 
-    def frame(self, query: exp.Expression) -> pd.DataFrame:
-        return self.con.sql(compile_sql(query, self.dialect)).to_arrow_table().to_pandas()
+    def arrow(self, query: exp.Expression) -> pa.Table:
+        return self.con.sql(compile_sql(query, self.dialect)).to_arrow_table()
+
+    def concurrent(self) -> "DuckDBEngine":
+        """The same database through a connection of its own, for another thread."""
+        return DuckDBEngine(self.con.cursor())
 
     def column_types(self, relation: exp.Expression) -> dict[str, str]:
         described = self.con.sql(compile_sql(exp.select("*").from_(relation).limit(0), self.dialect))
@@ -95,9 +101,9 @@ class DatabaseEngine:
         finally:
             cursor.close()
 
-    def frame(self, query: exp.Expression) -> pd.DataFrame:
+    def arrow(self, query: exp.Expression) -> pa.Table:
         names, rows = self.rows(query)
-        return pd.DataFrame.from_records(rows, columns=names)
+        return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
 
     def column_types(self, relation: exp.Expression) -> dict[str, str]:
         cursor = self._execute(compile_sql(exp.select("*").from_(relation).limit(0), self.dialect))
@@ -105,6 +111,10 @@ class DatabaseEngine:
             return {d[0]: getattr(d, "type_display", None) or "text" for d in cursor.description}
         finally:
             cursor.close()
+
+    def concurrent(self) -> "DatabaseEngine":
+        """The session itself: this process sends it nothing else meanwhile."""
+        return self
 
     def table(self, name: str) -> exp.Table:
         """The configured table, known to exist, quoted by SQLAlchemy's dialect."""

@@ -135,8 +135,7 @@ def validate(engine: Engine, sources: list[Source], grouped: Grouped) -> Validat
     if problems:
         raise _locate(engine, sources, problems[0])
     has_hq = bool(grouped.part("hq")["hq_province"].notna().any())
-    return Validated(plates=plates, has_hq=has_hq, rows=total,
-                     warnings=_odd_codes(main) + _duplicates(engine, sources))
+    return Validated(plates=plates, has_hq=has_hq, rows=total, warnings=_odd_codes(main))
 
 
 def _odd_codes(main: pd.DataFrame) -> list[str]:
@@ -149,9 +148,10 @@ def _odd_codes(main: pd.DataFrame) -> list[str]:
     return [f"{number(count)} kayıtta GTİP kodu tek sayıda haneli (ör. {example}); baştaki sıfır kaybolmuş olabilir"]
 
 
-def _duplicates(engine: Engine, sources: list[Source]) -> list[str]:
+def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
     """Records that repeat another one exactly are kept (a declaration can repeat) but
-    said, with the first row numbers where the file has them."""
+    said, with the first row numbers where the file has them. A whole pass over the data
+    of its own, so the build runs it beside the figures and charts."""
     records = [s.records() for s in sources]
     if engine.dialect == "duckdb" and not engine.rows(same_hash_query(records))[1][0][0]:
         return []
