@@ -1,25 +1,38 @@
-"""Benchmark: build the monthly bulletin from N synthetic records and report, per stage,
-the wall time and the process's peak memory; then the straightforward pandas way (read
-the whole file, group in pandas) on the same file, as a ratio.
+"""Benchmark: the monthly bulletin (``--period 2024-06``) built from synthetic export records
+of several shapes, against the straightforward pandas way and the Polars way on the same
+file, each in a fresh process, in one sitting.
 
-    .venv/bin/python benchmarks/run.py                 # 1, 10 and 50 million rows
-    .venv/bin/python benchmarks/run.py --rows 1000000  # one size
-    .venv/bin/python benchmarks/run.py --formats parquet
+    .venv/bin/pip install polars        # the Polars way; it is not a reportgen dependency
+    .venv/bin/python benchmarks/run.py                      # every shape, 10 M rows; 50 M; the samples
+    .venv/bin/python benchmarks/run.py --shapes float-800k  # one shape
+    .venv/bin/python benchmarks/run.py --rows 1000000       # smaller, to try the script
+    .venv/bin/python benchmarks/run.py --write benchmarks/RESULTS.md
 
-Each measurement runs in a fresh process, so peak memory (ru_maxrss) is its own.
-Generated files go to benchmarks/data/ (git-ignored) and are reused when present.
+Shapes differ where real data differ: values in cents or full-precision floats (as after
+a currency conversion), 6 k, 20 k or 800 k distinct product codes, 80 or 230 countries,
+typed columns (integers and floats) or text columns, Parquet or CSV. Records spread over
+provinces and products at random, not as the sample data do, so nothing is tuned to them.
+
+Every measurement is the whole process with its imports: wall seconds measured from
+outside, peak memory as the largest resident set of the process and its children. The
+pandas and Polars ways only read the file and group it twice (by chapter and by country);
+reportgen's data stages also validate every value, classify technology, find repeated
+records and sum exactly. Generated files go to ``benchmarks/data/`` (git-ignored).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,138 +43,204 @@ import pyarrow.parquet as pq
 HERE = Path(__file__).parent
 DATA = HERE / "data"
 PERIOD = "2024-06"
-CHUNK = 5_000_000
+CHUNK = 2_000_000
+MONTHS = [(2023, m) for m in range(1, 13)] + [(2024, m) for m in range(1, 7)]
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    values: str
+    """``cents`` or ``float``"""
+    codes: int
+    countries: int
+    typed: bool
+    """integer year and month and float values; otherwise every column is text"""
+    file_format: str
 
 
-def generate(rows: int, file_format: str) -> Path:
-    """Realistic shape: 18 months (2023-01..2024-06), 81 provinces weighted like real
-    exports, ~6,000 twelve-digit product codes over 96 chapters, 200 countries."""
+SHAPES = [
+    Shape("cents-6k", "cents", 6_000, 230, True, "parquet"),
+    Shape("cents-20k-text", "cents", 20_000, 80, False, "parquet"),
+    Shape("float-800k", "float", 800_000, 230, True, "parquet"),
+    Shape("float-20k-80", "float", 20_000, 80, True, "parquet"),
+    Shape("cents-20k-csv", "cents", 20_000, 230, False, "csv"),
+]
+
+
+def generate(shape: Shape, rows: int) -> Path:
+    """Records spread at random: provinces weighted like real exports, products and
+    countries uniform."""
     from reportgen.reference import country_codes, provinces
 
-    path = DATA / f"ihracat-{rows}.{file_format}"
+    path = DATA / f"{shape.name}-{rows}.{shape.file_format}"
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(sum(map(ord, shape.name)))
     names = np.array([p.name for p in provinces()])
     weights = 1 / np.arange(1, 82) ** 1.2
     weights /= weights.sum()
-    chapters = [f"{c:02d}" for c in range(1, 98) if c != 77]
-    products = np.array([f"{rng.choice(chapters)}{rng.integers(0, 10**10):010d}" for _ in range(6000)])
-    countries = np.array(sorted(country_codes()))[:200]
-    months = [(2023, m) for m in range(1, 13)] + [(2024, m) for m in range(1, 7)]
-    partial = path.with_suffix(".partial")
+    chapters = np.array([c for c in range(1, 98) if c != 77])
+    digits = 6 if shape.codes > 100_000 else 12
+    tails = rng.choice(10 ** (digits - 2), shape.codes, replace=False)
+    products = np.array([f"{c:02d}{t:0{digits - 2}d}" for c, t in zip(rng.choice(chapters, shape.codes), tails)])
+    countries = np.array(sorted(country_codes()))[:shape.countries]
+    partial = path.with_name(path.name + ".partial")
     writer = None
     for start in range(0, rows, CHUNK):
         n = min(CHUNK, rows - start)
-        month_index = rng.integers(0, len(months), n)
-        table = pa.table({
-            "year": pa.array(np.array([y for y, _ in months], dtype=np.int16)[month_index]),
-            "month": pa.array(np.array([m for _, m in months], dtype=np.int8)[month_index]),
-            "province": pa.array(names[rng.choice(81, n, p=weights)]),
-            "hs_code": pa.array(products[rng.integers(0, len(products), n)]),
-            "country": pa.array(countries[rng.integers(0, len(countries), n)]),
-            "value_usd": pa.array(np.round(rng.lognormal(9, 2, n), 2)),
-        })
-        if file_format == "parquet":
+        month = rng.integers(0, len(MONTHS), n)
+        values = rng.lognormal(9, 2, n)
+        if shape.values == "cents":
+            values = np.round(values, 2)
+        columns = {
+            "year": np.array([y for y, _ in MONTHS], dtype=np.int16)[month],
+            "month": np.array([m for _, m in MONTHS], dtype=np.int8)[month],
+            "province": names[rng.choice(81, n, p=weights)],
+            "hs_code": products[rng.integers(0, shape.codes, n)],
+            "country": countries[rng.integers(0, shape.countries, n)],
+            "value_usd": values,
+        }
+        table = pa.table(columns if shape.typed else {k: pa.array(v).cast(pa.string()) for k, v in columns.items()})
+        if shape.file_format == "parquet":
             writer = writer or pq.ParquetWriter(partial, table.schema, compression="zstd")
             writer.write_table(table)
         else:
             with open(partial, "ab") as handle:
-                pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=start == 0))
+                pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=start == 0, quoting_style="none"))
     if writer:
         writer.close()
     partial.rename(path)
     return path
 
 
-def measure_reportgen(path: Path) -> dict:
-    """The real pipeline, stage by stage (stage starts come from its progress hook)."""
-    from reportgen.build import prepare, render_files
-    from reportgen.config import load_config
-
-    marks: list[tuple[str, float, float]] = []
-    config = load_config(None, {"data": [str(path)], "period": PERIOD})
-    start = time.perf_counter()
-
-    def hook(stage: str, *progress) -> None:
-        if not marks or marks[-1][0] != stage:
-            marks.append((stage, time.perf_counter(), peak_mb()))
-
-    prepared = prepare(config, hook)
-    render_files(config, prepared, hook)
-    marks.append(("end", time.perf_counter(), peak_mb()))
-    groups = {"load": "load+validate", "validate": "load+validate", "aggregate": "compute",
-              "compute": "compute", "charts": "charts", "render": "html", "pdf": "pdf", "tables": "workbook"}
-    stages: dict[str, dict] = {}
-    for (stage, began, _), (_, ended, peak) in zip(marks, marks[1:]):
-        entry = stages.setdefault(groups[stage], {"seconds": 0.0, "peak_mb": 0.0})
-        entry["seconds"] += ended - began
-        entry["peak_mb"] = max(entry["peak_mb"], peak)
-    return {"stages": stages, "seconds": marks[-1][1] - start, "peak_mb": peak_mb()}
-
-
-def measure_pandas(path: Path) -> dict:
-    """The straightforward way: the whole file into pandas, then groupby."""
+def way_pandas(path: Path) -> None:
     import pandas as pd
 
-    start = time.perf_counter()
     frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype={"hs_code": str})
     frame["chapter"] = frame["hs_code"].str[:2]
-    by_chapter = frame.groupby(["year", "month", "province", "chapter"])["value_usd"].sum()
-    by_country = frame.groupby(["year", "month", "province", "country"])["value_usd"].sum()
-    assert len(by_chapter) and len(by_country)
-    return {"seconds": time.perf_counter() - start, "peak_mb": peak_mb()}
+    frame["value_usd"] = frame["value_usd"].astype(float)
+    assert len(frame.groupby(["year", "month", "province", "chapter"])["value_usd"].sum())
+    assert len(frame.groupby(["year", "month", "province", "country"])["value_usd"].sum())
 
 
-def in_subprocess(kind: str, path: Path) -> dict:
-    result = subprocess.run([sys.executable, __file__, "--measure", kind, str(path)], capture_output=True,
-                            text=True, check=True)
-    return json.loads(result.stdout)
+def way_polars(path: Path) -> None:
+    import polars as pl
+
+    frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, schema_overrides={
+        "hs_code": pl.String})
+    frame = frame.with_columns(pl.col("hs_code").str.slice(0, 2).alias("chapter"),
+                               pl.col("value_usd").cast(pl.Float64))
+    assert len(frame.group_by(["year", "month", "province", "chapter"]).agg(pl.col("value_usd").sum()))
+    assert len(frame.group_by(["year", "month", "province", "country"]).agg(pl.col("value_usd").sum()))
+
+
+def way_reportgen(path: Path, period: str, out: Path, profiles: bool = False) -> dict:
+    """The real build through its public entry, with the data stages' time."""
+    from reportgen.build import build
+    from reportgen.config import load_config
+
+    marks: dict[str, float] = {}
+
+    def hook(stage: str, *progress) -> None:
+        marks.setdefault(stage, time.perf_counter())
+
+    build(load_config(None, {"data": [str(path)], "period": period, "profiles": profiles}), out=out, progress=hook)
+    return {"data_seconds": marks["compute"] - marks["load"]}
+
+
+def measure(way: str, path: Path, *more: str) -> dict:
+    """One way in a fresh process: wall seconds from outside, peak memory of the process
+    and its children."""
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, __file__, "--way", way, str(path), *more,
+                                 "--out", str(Path(scratch) / "out")], capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(f"{way} on {path.name} failed:\n{result.stderr}")
+    return {"seconds": seconds, **json.loads(result.stdout.strip().splitlines()[-1])}
+
+
+def run_way(way: str, path: Path, period: str, out: Path) -> None:
+    extra = {}
+    if way == "pandas":
+        way_pandas(path)
+    elif way == "polars":
+        way_polars(path)
+    else:
+        extra = way_reportgen(path, period, out, profiles=way == "reportgen-profiles")
+    usage = [resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    print(json.dumps({"peak_mb": max(usage) / 1024, **extra}))
 
 
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {memory:.0f} GiB"
+    load = os.getloadavg()[0]
+    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, {memory:.0f} GiB; "
+            f"load average {load:.2f} at the start ({'idle' if load < 0.5 else 'not idle'})")
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    return ", ".join(f"{name} {version(name)}" for name in ("duckdb", "pandas", "polars", "weasyprint", "reportgen"))
+
+
+def sample(kind: str) -> Path:
+    folder = DATA / "ornek"
+    if not (folder / "ihracat-ornek.parquet").exists():
+        subprocess.run([sys.executable, "-m", "reportgen", "sample-data", "--out", str(folder), "-q"], check=True)
+    return folder / "ihracat-ornek.parquet"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, action="append", help="record count (repeatable)")
-    parser.add_argument("--formats", nargs="+", default=["parquet", "csv"], choices=["parquet", "csv"])
-    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--shapes", nargs="+", choices=[s.name for s in SHAPES], default=[s.name for s in SHAPES])
+    parser.add_argument("--large", type=int, default=50_000_000, help="rows of the large run (0: none)")
+    parser.add_argument("--write", type=Path, help="also write the results to this Markdown file")
+    parser.add_argument("--way", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--period", default=PERIOD, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        kind, path = args.measure
-        print(json.dumps((measure_reportgen if kind == "reportgen" else measure_pandas)(Path(path))))
+    if args.way:
+        run_way(args.way[0], Path(args.way[1]), args.period, args.out)
         return
-    print(f"Machine: {machine()}")
-    print(f"Period: {PERIOD} (monthly bulletin: month, January–June, 13-month trend)\n")
-    header = f"{'rows':>11} {'format':8} {'stage':14} {'seconds':>8} {'peak MB':>8}"
-    for rows in args.rows or [1_000_000, 10_000_000, 50_000_000]:
-        for file_format in args.formats:
-            if file_format == "csv" and rows > 10_000_000:
-                continue
-            path = generate(rows, file_format)
-            ours, baseline = in_subprocess("reportgen", path), in_subprocess("pandas", path)
-            print(header)
-            for stage, figures in ours["stages"].items():
-                print(f"{rows:>11,} {file_format:8} {stage:14} {figures['seconds']:8.2f} {figures['peak_mb']:8.0f}")
-            print(f"{rows:>11,} {file_format:8} {'TOTAL':14} {ours['seconds']:8.2f} {ours['peak_mb']:8.0f}")
-            data = {k: v for k, v in ours["stages"].items() if k in ("load+validate", "compute")}
-            data_seconds, data_peak = sum(v["seconds"] for v in data.values()), max(v["peak_mb"] for v in data.values())
-            print(f"{rows:>11,} {file_format:8} {'pandas way*':14} {baseline['seconds']:8.2f} "
-                  f"{baseline['peak_mb']:8.0f}")
-            print(f"{'':>11} {'':8} {'ratio**':14} {baseline['seconds'] / data_seconds:7.1f}x "
-                  f"{baseline['peak_mb'] / data_peak:7.1f}x  (pandas way / reportgen's data stages)\n")
-    print("* pandas way: read the whole file, group by chapter and by country; no validation, "
-          "no charts, no PDF.")
-    print("** against reportgen's load+validate and compute stages, which do the same work and more "
-          "(validation, technology, head offices); charts, HTML, PDF and workbook are the same either way.")
+    lines = [f"Measured {dt.date.today().isoformat()} by `benchmarks/run.py`.", "",
+             f"Machine: {machine()}.", "", f"Versions: {versions()}.", "",
+             f"### Monthly bulletin ({PERIOD}) from {args.rows:,} records".replace(",", "."), "",
+             "| shape | format | reportgen total | peak MB | data stages | pandas way | Polars way | "
+             "data stages vs pandas | vs Polars |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    print("\n".join(lines), flush=True)
+    shapes = [s for s in SHAPES if s.name in args.shapes]
+    runs = [(shape, args.rows) for shape in shapes]
+    if args.large:
+        runs.append((SHAPES[0], args.large))
+    for shape, rows in runs:
+        path = generate(shape, rows)
+        ours = measure("reportgen", path)
+        pandas, polars = measure("pandas", path), measure("polars", path)
+        label = shape.name if rows == args.rows else f"{shape.name}, {rows // 1_000_000} M rows"
+        line = (f"| {label} | {shape.file_format} | {ours['seconds']:.1f} s | {ours['peak_mb']:.0f} | "
+                f"{ours['data_seconds']:.1f} s | {pandas['seconds']:.1f} s, {pandas['peak_mb']:.0f} MB | "
+                f"{polars['seconds']:.1f} s, {polars['peak_mb']:.0f} MB | "
+                f"×{pandas['seconds'] / ours['data_seconds']:.1f} | ×{polars['seconds'] / ours['data_seconds']:.1f} |")
+        print(line, flush=True)
+        lines.append(line)
+    more = ["", "### The sample data (0.3 M records)", "", "| build | total | peak MB |", "|---|---:|---:|"]
+    print("\n".join(more), flush=True)
+    for label, way, period in [("annual bulletin (2023)", "reportgen", "2023"),
+                               ("monthly bulletin (2024-06)", "reportgen", PERIOD),
+                               ("monthly bulletin and 81 profiles", "reportgen-profiles", PERIOD)]:
+        result = measure(way, sample("ornek"), "--period", period)
+        line = f"| {label} | {result['seconds']:.1f} s | {result['peak_mb']:.0f} |"
+        print(line, flush=True)
+        more.append(line)
+    if args.write:
+        args.write.write_text("\n".join(lines + more) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -119,9 +119,12 @@ def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[
 
 
 def profile_chart(name: str, trend: list[tuple[int, int, Decimal]]) -> Chart:
-    """A province's last 13 months as bars, million dollars, for its profile page."""
+    """A province's last 13 months as bars, million dollars, for its profile page. Fixed
+    margins instead of constrained layout: 81 of them are drawn, and the layout search
+    would be half the time."""
     with matplotlib.rc_context(rc_settings()):
-        figure = Figure(figsize=(6.7, 2.2), layout="constrained")
+        figure = Figure(figsize=(6.7, 2.2))
+        figure.subplots_adjust(left=0.08, right=0.99, top=0.95, bottom=0.2)
         axes = figure.add_subplot()
         positions = range(len(trend))
         axes.bar(positions, [float(v / MILLION) for _, _, v in trend], color=PALETTE[0], width=0.7)
