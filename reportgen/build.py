@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
@@ -42,6 +42,8 @@ class Prepared:
     inputs: list[Path]
     rows: int
     profiles: list["Profile"]
+    profile_charts: dict[int, "Chart"]
+    """each profiled province's 13-month chart, by plate code"""
     created: dt.datetime
     """the bulletin's date, from the period (or SOURCE_DATE_EPOCH), never the clock"""
 
@@ -65,12 +67,12 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
                                     "matplotlib.backends.backend_agg", "weasyprint")
     from .charts import draw_charts
     from .data.aggregate import aggregate, scan
-    from .data.engine import open_engine
+    from .data.inputs import open_inputs
     from .data.validate import repeated_records, validate
 
     require_period(config.period)
     progress("load")
-    with open_engine(config) as (engine, sources, paths), ThreadPoolExecutor(1) as beside:
+    with open_inputs(config) as (engine, sources, paths), ThreadPoolExecutor(1) as beside:
         progress("aggregate")
         grouped = scan(engine, sources)
         progress("validate")
@@ -82,10 +84,17 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
         progress("charts")
         warming.join()
         charts = draw_charts(figures, config.labels)
+        drawn = _in_processes(_profile_charts, _batches(profiles))
         for text in validated.warnings + repeats.result():
             warn("data", text)
     return Prepared(figures=figures, charts=charts, inputs=paths, rows=validated.rows, profiles=profiles,
-                    created=created)
+                    profile_charts={plate: c for batch in drawn for plate, c in batch.items()}, created=created)
+
+
+def _profile_charts(profiles: list["Profile"]) -> dict[int, "Chart"]:
+    from .charts import profile_chart
+
+    return {p.plate: profile_chart(f"{p.slug}-egilim", p.trend) for p in profiles}
 
 
 def _figures(config: Config, aggregates) -> tuple["Figures", list["Profile"]]:
@@ -124,11 +133,12 @@ def profile_plates(config: Config) -> list[int]:
     return [resolve_province(str(name)) for name in config.provinces]
 
 
-def template_context(config: Config, prepared: Prepared, medium: str = "html"):
-    """The one place a template context is made."""
+def template_context(config: Config, prepared: Prepared, medium: str = "html", profile: Optional["Profile"] = None):
+    """The one place a template context is made: the bulletin's, or a profile's."""
     from .render import Context
 
-    return Context(prepared.figures, prepared.charts, config, prepared.created.date(), medium=medium)
+    charts = {"trend": prepared.profile_charts[profile.plate]} if profile else prepared.charts
+    return Context(prepared.figures, charts, config, prepared.created.date(), medium=medium, profile=profile)
 
 
 def render_html(config: Config, prepared: Prepared, medium: str = "html") -> str:
@@ -198,48 +208,58 @@ def _collect(future: Future):
     return result
 
 
-def _profile_files(config: Config, prepared: Prepared, profiles: list["Profile"]
+def _profile_files(profiles: list["Profile"], config: Config, prepared: Prepared
                    ) -> tuple[dict[str, bytes], list[Notice]]:
     """HTML and PDF of some profiles, and their warnings; runs in a worker process."""
     from . import render
-    from .charts import profile_chart
     from .pdf import html_to_pdf
 
     env = render.environment(config.templates_path())
     files = {}
     with collecting() as notices:
         for profile in profiles:
-            chart = profile_chart(f"{profile.slug}-egilim", profile.trend)
-            context = render.Context(prepared.figures, {"trend": chart}, config, prepared.created.date(), "html")
-            variables = {**context.as_dict(), "profile": profile}
-            html = render.render_template(env, PROFILE_TEMPLATE, variables)
-            print_html = render.render_template(env, PROFILE_TEMPLATE, {**variables, "medium": "pdf"})
-            files[f"iller/{profile.slug}.html"] = html.encode("utf-8")
-            files[f"iller/{profile.slug}.pdf"] = html_to_pdf(print_html, prepared.created)
+            for medium, suffix in (("html", "html"), ("pdf", "pdf")):
+                page = render.render_template(env, PROFILE_TEMPLATE,
+                                              template_context(config, prepared, medium, profile).as_dict())
+                files[f"iller/{profile.slug}.{suffix}"] = (page.encode("utf-8") if medium == "html"
+                                                           else html_to_pdf(page, prepared.created))
     return files, list(notices)
 
 
 def render_profiles(config: Config, prepared: Prepared, progress: Progress = lambda *args: None
                     ) -> dict[str, bytes]:
-    """Profiles rendered in parallel, one process per core, in small batches so progress
-    can be shown; files in a fixed order whatever finishes first."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    profiles = prepared.profiles
-    batches = [profiles[i:i + PROFILE_BATCH] for i in range(0, len(profiles), PROFILE_BATCH)]
+    """Profiles rendered in parallel, in small batches so progress can be shown; files in
+    a fixed order whatever finishes first."""
+    total = len(prepared.profiles)
+    results = _in_processes(_profile_files, _batches(prepared.profiles), config, prepared,
+                            done=lambda count: progress("profiles", min(count * PROFILE_BATCH, total), total))
     merged: dict[str, bytes] = {}
-    workers = max(1, min(os.cpu_count() or 1, len(batches)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_profile_files, config, prepared, batch) for batch in batches]
-        done = 0
-        for future in as_completed(futures):
-            files, notices = future.result()
-            merged.update(files)
-            for notice in notices:
-                warn(notice.category, notice.text)
-            done += 1
-            progress("profiles", min(done * PROFILE_BATCH, len(profiles)), len(profiles))
-    return {name: merged[name] for name in sorted(merged)}
+    for files, notices in results:
+        merged.update(files)
+        for notice in notices:
+            warn(notice.category, notice.text)
+    return dict(sorted(merged.items()))
+
+
+def _batches(items: list) -> list[list]:
+    return [items[i:i + PROFILE_BATCH] for i in range(0, len(items), PROFILE_BATCH)]
+
+
+def _in_processes(function, batches: list, *args, done: Callable[[int], None] = lambda count: None) -> list:
+    """``function(batch, *args)`` for each batch, one forked process per core; results in
+    the batches' order."""
+    if len(batches) < 2 or sys.platform != "linux":
+        results = []
+        for count, batch in enumerate(batches, start=1):
+            results.append(function(batch, *args))
+            done(count)
+        return results
+    workers = min(os.cpu_count() or 1, len(batches))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(function, batch, *args) for batch in batches]
+        for count, _ in enumerate(as_completed(futures), start=1):
+            done(count)
+        return [future.result() for future in futures]
 
 
 def output_folder(config: Config, out: Optional[Path], period: Period) -> Path:

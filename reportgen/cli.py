@@ -195,14 +195,18 @@ def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 @_options
 def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
             templates: Optional[Path]) -> None:
-    from .build import prepare, template_context
-    from .notices import collecting
     from .render import context_json
 
-    config = _load(config_path, data, period, templates)
+    click.echo(context_json(_template_context(_load(config_path, data, period, templates))))
+
+
+def _template_context(config):
+    """The context a build's templates get, its warnings left to the build."""
+    from .build import prepare, template_context
+    from .notices import collecting
+
     with collecting():
-        prepared = prepare(config)
-    click.echo(context_json(template_context(config, prepared)))
+        return template_context(config, prepare(config))
 
 
 @main.command(options_metavar=OPTIONS, help="Bülteni 127.0.0.1 üzerinde canlı önizler: şablon, ayar ya da veri değişince "
@@ -246,14 +250,10 @@ def templates_export(folder: Path) -> None:
 @_options
 def templates_reference(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
                         templates: Optional[Path]) -> None:
-    from .build import prepare, template_context
-    from .notices import collecting
     from .template_docs import reference_markdown
 
-    config = _load(config_path, data, period, templates)
-    with collecting():
-        prepared = prepare(config)
-    click.echo(reference_markdown(template_context(config, prepared).as_dict()), nl=False)
+    context = _template_context(_load(config_path, data, period, templates))
+    click.echo(reference_markdown(context.as_dict()), nl=False)
 
 
 def _config_file(path: Optional[Path]) -> Optional[Path]:

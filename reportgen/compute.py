@@ -135,6 +135,13 @@ class HeadOfficeRow:
     head_office: Decimal
     head_office_share: Optional[Decimal]
 
+    @property
+    def difference(self) -> Optional[Decimal]:
+        """Activity share minus head-office share, in percentage points."""
+        if self.activity_share is None or self.head_office_share is None:
+            return None
+        return self.activity_share - self.head_office_share
+
 
 @dataclass(frozen=True)
 class Settings:

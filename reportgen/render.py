@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import turkish
 from .plotting import Chart
 from .compute import Figures
+from .profiles import Profile
 from .config import Config
 from .errors import TemplateError
 from .fonts import font_files, web_font_faces
@@ -79,10 +80,13 @@ class Context:
     created: dt.date
     medium: str
     """``html`` or ``pdf``: the print stylesheet embeds fonts only for the PDF"""
+    profile: Optional[Profile] = None
+    """the province of a profile page"""
 
     def as_dict(self) -> dict[str, Any]:
         shown = self.config.for_templates()
         return {
+            **({"profile": self.profile} if self.profile else {}),
             "figures": self.figures,
             "period": self.figures.period,
             "charts": self.charts,

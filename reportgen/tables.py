@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, Optional
 
@@ -34,7 +34,6 @@ class DataTable:
     title: str
     columns: list[Column]
     rows: list[list]
-    notes: list[str] = field(default_factory=list)
 
 
 def _ranking_cells(row: Row, label: Optional[str] = None) -> list:
@@ -172,6 +171,5 @@ def _write_sheet(sheet, table: DataTable, config: Config, styles: dict, formats:
                 sheet.write_number(r, col, float(value))
             else:
                 sheet.write(r, col, value)
-    for offset, note in enumerate(table.notes + [config.labels.table_note], start=len(table.rows) + header_row + 2):
-        sheet.write(offset, 0, note, styles["meta"])
+    sheet.write(len(table.rows) + header_row + 2, 0, config.labels.table_note, styles["meta"])
     sheet.freeze_panes(header_row + 1, 0)

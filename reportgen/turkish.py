@@ -8,12 +8,14 @@ always half up on the exact value (Babel alone would round half to even).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Union
+from typing import Optional, Union
 
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
 Number = Union[Decimal, int, float]
+MISSING = "–"
+"""what a figure that does not exist (a share of nothing, a change from zero) is shown as"""
 
 LOCALE = "tr_TR"
 MILLION = Decimal(1_000_000)
@@ -37,8 +39,10 @@ def round_half_up(value: Number, places: int = 0) -> Decimal:
         return to_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
-def number(value: Number, places: int = 0) -> str:
-    """``55229`` → ``55.229``; ``21.73, 1`` → ``21,7``; ``-4.94, 1`` → ``-4,9``."""
+def number(value: Optional[Number], places: int = 0) -> str:
+    """``55229`` → ``55.229``; ``21.73, 1`` → ``21,7``; ``-4.94, 1`` → ``-4,9``; ``None`` → ``–``."""
+    if value is None:
+        return MISSING
     rounded = round_half_up(value, places)
     if rounded == 0:
         rounded = abs(rounded)
@@ -46,14 +50,14 @@ def number(value: Number, places: int = 0) -> str:
     return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
-def millions(value: Number, places: int = 0) -> str:
-    """Dollars shown in million dollars: ``55_229_400_000`` → ``55.229``."""
-    return number(to_decimal(value) / MILLION, places)
+def millions(value: Optional[Number], places: int = 0) -> str:
+    """Dollars shown in million dollars: ``55_229_400_000`` → ``55.229``; ``None`` → ``–``."""
+    return MISSING if value is None else number(to_decimal(value) / MILLION, places)
 
 
-def percent(value: Number, places: int = 1) -> str:
-    """Turkish puts the sign first: ``7.46`` → ``%7,5``."""
-    return "%" + number(value, places)
+def percent(value: Optional[Number], places: int = 1) -> str:
+    """Turkish puts the sign first: ``7.46`` → ``%7,5``; ``None`` → ``–``."""
+    return MISSING if value is None else "%" + number(value, places)
 
 
 def change_words(value: Number, places: int = 1) -> str:
@@ -166,12 +170,33 @@ def copula(name: str) -> str:
 
 _ALPHABET = "abcçdefgğhıijklmnoöprsştuüvyz"
 _ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
-_PLAIN = str.maketrans("âîû", "aiu")
+_ACCENTED = {"â": "a", "î": "i", "û": "u", "Â": "a", "Î": "ı", "Û": "u"}
+"""a circumflexed letter's base: Î is a dotless I with a circumflex, so it sorts with ı"""
+
+
+_PUNCTUATION = {mark: index for index, mark in enumerate("_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$")}
+"""ASCII punctuation in CLDR's root order"""
+
+
+def _primary(letter: str) -> int:
+    """Spaces, then punctuation, then digits, then the Turkish alphabet (CLDR's order)."""
+    if letter in _ORDER:
+        return 100_000 + _ORDER[letter]
+    if letter.isdigit():
+        return 90_000 + int(letter)
+    if letter.isspace():
+        return 0
+    return 1 + _PUNCTUATION.get(letter, 100 + ord(letter))
 
 
 def sort_key_tr(text: str) -> tuple:
-    """Turkish alphabetical order: Ç after C, Ğ after G, I before İ, Ö after O, Ş after S."""
-    return tuple(_ORDER.get(letter, 100 + ord(letter)) for letter in lower_tr(text).translate(_PLAIN))
+    """Turkish alphabetical order as CLDR collates it: letters first (Ç after C, Ğ after G,
+    I before İ, Ö after O, Ş after S), then accents (``Hakkari`` before ``Hakkâri``), then
+    case (lower before upper); a space sorts before any letter (``Doğu Marmara`` before
+    ``Doğubayazıt``)."""
+    bases = [_ACCENTED.get(ch) or lower_tr(ch) for ch in text]
+    return (tuple(_primary(base) for base in bases), tuple(ch in _ACCENTED for ch in text),
+            tuple(ch != lower_tr(ch) for ch in text))
 
 
 def sort_tr(items: list[str]) -> list[str]:

@@ -11,6 +11,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: the same examples on every CI run, fresh ones on a developer's machine;
+# no example database written into the checkout.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("dev", database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -15,7 +15,7 @@ from reportgen.period import Period
 from reportgen.reference import regions
 
 
-def aggregates(records: list[tuple[int, int, str, str, str]], *, years=(2022, 2023)) -> Aggregates:
+def aggregates(records: list[tuple[int, int, str, str, str]]) -> Aggregates:
     """records: (year, plate, chapter, country, value); spread on every month, so the
     coverage check is satisfied, with the value in January and zeros elsewhere."""
     rows = [(y, m, p, ch, co, D(v) if m == 1 else D(0)) for y, p, ch, co, v in records for m in range(1, 13)]

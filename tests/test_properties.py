@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -20,9 +19,6 @@ from reportgen import cli
 
 HEADER = ["year", "month", "province", "hs_code", "country", "value_usd"]
 DOCUMENTED = {0, 3, 4, 5, 6}
-settings.register_profile("ci", derandomize=True, database=None)
-settings.register_profile("dev", database=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 plausible = st.one_of(
     st.sampled_from(["2022", "2023", "2023 ", "23", "02023", "2023.0", ""]),

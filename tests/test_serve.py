@@ -86,16 +86,19 @@ def test_template_edit_appears_in_the_open_page(editor, page):
     wait_for_text(page, "Kamuoyuna saygıyla duyurulur.")
 
 
-def test_template_error_shows_in_the_page_and_recovers(editor, page):
+@pytest.mark.parametrize("broken, expected", [
+    ("{{ tanimsiz_degisken }}", "tanimsiz_degisken"),
+    ("{{ 1/0 }}", "sıfıra bölme"),
+])
+def test_a_template_error_shows_in_the_page_and_the_preview_recovers(editor, page, broken, expected):
     root, _, server = editor
     template = closing_template(root)
     original = template.read_text(encoding="utf-8")
     lines = original.splitlines()
-    broken = "\n".join(lines[:2] + ["{{ tanimsiz_degisken }}"] + lines[2:]) + "\n"
-    template.write_text(broken, encoding="utf-8")
+    template.write_text("\n".join(lines[:2] + [broken] + lines[2:]) + "\n", encoding="utf-8")
     wait_for_text(page, "Bülten oluşturulamadı")
     body = page.inner_text("body")
-    assert "closing.html" in body and "satır 3" in body and "tanimsiz_degisken" in body
+    assert "closing.html" in body and "satır 3" in body and expected in body
     assert server.poll() is None
     template.write_text(original, encoding="utf-8")
     wait_for_text(page, "Kamuoyuna saygıyla duyurulur.")
@@ -109,19 +112,6 @@ def test_config_change_reloads_the_page(editor, page):
     wait_for_text(page, "Önizleme Başlığı")
     config.write_text(original, encoding="utf-8")
     wait_for_text(page, "Faaliyet İllerine Göre İhracat İstatistikleri")
-
-
-def test_a_runtime_error_shows_and_the_preview_keeps_watching(editor, page):
-    root, _, server = editor
-    template = closing_template(root)
-    original = template.read_text(encoding="utf-8")
-    template.write_text("<p>\n{{ 1/0 }}\n</p>\n", encoding="utf-8")
-    wait_for_text(page, "Bülten oluşturulamadı")
-    body = page.inner_text("body")
-    assert "closing.html" in body and "satır 2" in body and "sıfıra bölme" in body
-    assert server.poll() is None
-    template.write_text(original, encoding="utf-8")
-    wait_for_text(page, "Kamuoyuna saygıyla duyurulur.")
 
 
 def request(url: str, host: str) -> int:
@@ -151,3 +141,23 @@ def test_a_busy_port_and_an_impossible_port_are_one_line(editor):
     impossible = run_cli("serve", "--port", "99999", cwd=root)
     assert impossible.returncode == 2 and "Traceback" not in impossible.stderr
     assert "99999" in impossible.stderr
+
+
+def test_the_preview_recomputes_figures_only_for_what_shapes_them(tmp_path):
+    """The cache key of the figures: the data files and the input and figures parts of the
+    config; wording, templates and output settings only re-render the page."""
+    from reportgen.config import load_config
+    from reportgen.serve import _fingerprint
+
+    data = tmp_path / "veri.csv"
+    data.write_text("year,month,province,hs_code,country,value_usd\n2023,1,İstanbul,0802,DE,1\n", encoding="utf-8")
+    base = {"data": [str(data)], "period": "2023"}
+    key = _fingerprint(load_config(None, base))
+    for same in ({"title": "Başka Başlık"}, {"closing": "Son."}, {"templates_dir": str(tmp_path)},
+                 {"file_stem": "bulten"}, {"output_dir": "baska"}, {"strict": True}):
+        assert _fingerprint(load_config(None, {**base, **same})) == key, same
+    for changed in ({"top_provinces": 10}, {"period": "2022"}, {"country_names": {"DE": "Almanya Federal"}},
+                    {"columns": {"province": "il"}}, {"csv": {"delimiter": ","}}):
+        assert _fingerprint(load_config(None, {**base, **changed})) != key, changed
+    data.write_text(data.read_text(encoding="utf-8") + "2023,2,İstanbul,0802,DE,1\n", encoding="utf-8")
+    assert _fingerprint(load_config(None, base)) != key

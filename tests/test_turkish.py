@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen import turkish as tr
 
@@ -137,3 +139,28 @@ def test_turkish_alphabetical_order():
              "Üsküdar", "Uşak", "Gümüşhane", "Giresun", "Ğ"]
     assert tr.sort_tr(names) == ["Afyon", "Ağrı", "Ceyhan", "Çorum", "Giresun", "Gümüşhane", "Ğ", "Iğdır", "Isparta",
                                  "İzmir", "Ordu", "Ödemiş", "Sivas", "Şanlıurfa", "Uşak", "Üsküdar"]
+
+
+TURKISH_TEXT = "abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZâîûÂÎÛ0123456789 -'."
+
+
+def cldr_order(names: list[str]) -> list[str]:
+    """The reference: CLDR's Turkish collation, as ICU implements it."""
+    import icu
+
+    collator = icu.Collator.createInstance(icu.Locale("tr_TR"))
+    return sorted(names, key=collator.getSortKey)
+
+
+def test_turkish_order_is_cldrs_on_place_names():
+    from reportgen.reference import provinces, regions
+
+    names = [p.name for p in provinces()] + sorted({r.name for r in regions().values()}) + [
+        "Doğubayazıt", "Hakkari", "Hakkâri", "düzce", "Düzce", "Ağrı Dağı", "Ağrıdağı", "İç Anadolu", "İçel"]
+    assert tr.sort_tr(names) == cldr_order(names)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=TURKISH_TEXT, min_size=1, max_size=8), min_size=2, max_size=12, unique=True))
+def test_turkish_order_is_cldrs_on_any_turkish_text(names):
+    assert tr.sort_tr(names) == cldr_order(names)

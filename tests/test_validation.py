@@ -252,13 +252,13 @@ def test_a_file_removed_during_the_build_is_named(tmp_path):
     """The file is opened, then removed before it is read: the real engine, no stand-ins."""
     from reportgen.config import load_config
     from reportgen.data.aggregate import scan
-    from reportgen.data.engine import open_engine
+    from reportgen.data.inputs import open_inputs
     from reportgen.errors import DataError
 
     first = write(tmp_path / "a.csv", valid_rows()[:12])
     second = write(tmp_path / "b.csv", valid_rows()[12:])
     config = load_config(None, {"data": [str(first), str(second)], "period": "2023"})
-    with open_engine(config) as (engine, sources, _):
+    with open_inputs(config) as (engine, sources, _):
         second.unlink()
         with pytest.raises(DataError) as caught:
             scan(engine, sources)

@@ -6,20 +6,14 @@ come back to Python."""
 from __future__ import annotations
 
 import re
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Protocol
+from typing import Protocol
 
 import pyarrow as pa
 from sqlglot import exp
 
-from ..config import Config, DatabaseSource
+from ..config import DatabaseSource
 from ..errors import ConfigError, DataError
 from .queries import compile_sql
-
-if TYPE_CHECKING:
-    from .sources import Source
 
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "mssql": "tsql",
                     "oracle": "oracle", "sqlite": "sqlite", "trino": "trino", "clickhouse": "clickhouse",
@@ -195,25 +189,3 @@ def _password(url: str) -> str:
         return make_url(url).password or ""
     except Exception:  # noqa: BLE001 - an unparsable URL has no password to hide
         return ""
-
-
-@contextmanager
-def open_engine(config: Config) -> Iterator[tuple[Engine, list["Source"], list[Path]]]:
-    """The engine that groups the records, the opened sources and the input files:
-    DuckDB over files, or the configured database."""
-    import duckdb
-
-    from .sources import SourceOptions, find_files, open_database, open_sources
-
-    if isinstance(config.data, DatabaseSource):
-        engine = DatabaseEngine(config.data)
-        try:
-            yield engine, open_database(engine, config.data, config.columns), []
-        finally:
-            engine.close()
-        return
-    paths = find_files(config.data, config.resolve)
-    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
-        engine = DuckDBEngine(con)
-        yield engine, open_sources(engine, paths, SourceOptions(config.columns, config.csv, config.xlsx,
-                                                                Path(scratch))), paths

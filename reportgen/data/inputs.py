@@ -1,0 +1,32 @@
+"""A build's inputs opened for reading: the engine that will group the records (DuckDB in
+process over files, or the configured database) and the sources it reads."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..config import Config, DatabaseSource
+from .engine import DatabaseEngine, DuckDBEngine, Engine
+from .sources import Source, SourceOptions, find_files, open_database, open_sources
+
+
+@contextmanager
+def open_inputs(config: Config) -> Iterator[tuple[Engine, list[Source], list[Path]]]:
+    """The engine, the opened sources and the input files; closed when the block ends."""
+    import duckdb
+
+    if isinstance(config.data, DatabaseSource):
+        engine = DatabaseEngine(config.data)
+        try:
+            yield engine, open_database(engine, config.data, config.columns), []
+        finally:
+            engine.close()
+        return
+    paths = find_files(config.data, config.resolve)
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
+        engine = DuckDBEngine(con)
+        yield engine, open_sources(engine, paths, SourceOptions(config.columns, config.csv, config.xlsx,
+                                                                Path(scratch))), paths
