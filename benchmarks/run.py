@@ -83,8 +83,9 @@ def generate(shape: Shape, rows: int) -> Path:
     weights /= weights.sum()
     chapters = np.array([c for c in range(1, 98) if c != 77])
     digits = 6 if shape.codes > 100_000 else 12
-    tails = rng.choice(10 ** (digits - 2), shape.codes, replace=False)
-    products = np.array([f"{c:02d}{t:0{digits - 2}d}" for c, t in zip(rng.choice(chapters, shape.codes), tails)])
+    per_chapter = 10 ** (digits - 2)
+    chosen = rng.choice(len(chapters) * per_chapter, shape.codes, replace=False)
+    products = np.array([f"{chapters[i // per_chapter]:02d}{i % per_chapter:0{digits - 2}d}" for i in chosen])
     countries = np.array(sorted(country_codes()))[:shape.countries]
     partial = path.with_name(path.name + ".partial")
     writer = None

@@ -13,6 +13,10 @@ from .engine import DatabaseEngine, DuckDBEngine, Engine
 from .sources import Source, SourceOptions, find_files, open_database, open_sources
 
 
+MEMORY_LIMIT = "1GB"
+"""DuckDB's working memory; beyond it, large groupings spill to the build's temporary folder"""
+
+
 @contextmanager
 def open_inputs(config: Config) -> Iterator[tuple[Engine, list[Source], list[Path]]]:
     """The engine, the opened sources and the input files; closed when the block ends."""
@@ -26,7 +30,8 @@ def open_inputs(config: Config) -> Iterator[tuple[Engine, list[Source], list[Pat
             engine.close()
         return
     paths = find_files(config.data, config.resolve)
-    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="reportgen-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="reportgen-") as scratch, duckdb.connect(config={
+            "memory_limit": MEMORY_LIMIT, "temp_directory": str(Path(scratch) / "spill")}) as con:
         engine = DuckDBEngine(con)
         yield engine, open_sources(engine, paths, SourceOptions(config.columns, config.csv, config.xlsx,
                                                                 Path(scratch))), paths

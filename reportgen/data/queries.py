@@ -213,34 +213,12 @@ FROM (SELECT COUNT(*) AS copies FROM records
       GROUP BY year, month, province, hs_code, country, value_usd, hq_province
       HAVING COUNT(*) > 1) AS repeated
 """
-SAME_HASH = """
-SELECT COUNT(*) AS candidates
-FROM (SELECT h, LAG(h) OVER (ORDER BY h) AS previous
-      FROM (SELECT HASH(year, month, province, hs_code, country, value_usd, hq_province) AS h FROM records) AS hashed
-     ) AS ordered
-WHERE h = previous
+REPEATED_HASHES = """
+SELECT h
+FROM (SELECT HASH(year, month, province, hs_code, country, value_usd, hq_province) AS h FROM records) AS hashed
+GROUP BY h
+HAVING COUNT(*) > 1
 """
-
-
-def _all_records(sources: Sequence[exp.Select]) -> exp.Expression:
-    records = sources[0]
-    for other in sources[1:]:
-        records = exp.union(records, other, distinct=False)
-    return records
-
-
-def duplicates_query(sources: Sequence[exp.Select]) -> exp.Select:
-    """How many records repeat another one exactly, value included."""
-    return _sql(DUPLICATES).with_("records", as_=_all_records(sources))
-
-
-def same_hash_query(sources: Sequence[exp.Select]) -> exp.Select:
-    """DuckDB only: records whose hash equals another's. Identical records hash alike, so
-    none means no duplicates; some are checked exactly with ``duplicates_query``. Sorting
-    8-byte hashes is several times cheaper than grouping by every column."""
-    return _sql(SAME_HASH).with_("records", as_=_all_records(sources))
-
-
 REPEATED = """
 SELECT row_number
 FROM (SELECT row_number,
@@ -252,9 +230,40 @@ ORDER BY row_number
 """
 
 
-def repeated_rows(source: exp.Select, limit: int) -> exp.Select:
+def _all_records(sources: Sequence[exp.Select]) -> exp.Expression:
+    records = sources[0]
+    for other in sources[1:]:
+        records = exp.union(records, other, distinct=False)
+    return records
+
+
+def _hashed_alike(records: exp.Expression, hashes: Optional[Sequence[int]]) -> exp.Expression:
+    """The records whose hash is one of ``hashes`` (all records when None)."""
+    if hashes is None:
+        return records
+    hashed = _sql("SELECT HASH(year, month, province, hs_code, country, value_usd, hq_province) FROM x"
+                  ).expressions[0]
+    return exp.select("*").from_(exp.alias_(exp.Subquery(this=records), "records")).where(
+        hashed.isin(*[exp.Literal.number(h) for h in hashes]))
+
+
+def repeated_hashes_query(sources: Sequence[exp.Select]) -> exp.Select:
+    """DuckDB only: the hashes that more than one record has. Identical records hash alike,
+    so none means no duplicates, and the few there are tell which records to compare
+    column by column: a group-by on one 8-byte hash is several times cheaper than on every
+    column, and spills to disk gracefully."""
+    return _sql(REPEATED_HASHES).with_("records", as_=_all_records(sources))
+
+
+def duplicates_query(sources: Sequence[exp.Select], hashes: Optional[Sequence[int]] = None) -> exp.Select:
+    """How many records repeat another one exactly, value included (among the records
+    with one of ``hashes``, when given)."""
+    return _sql(DUPLICATES).with_("records", as_=_hashed_alike(_all_records(sources), hashes))
+
+
+def repeated_rows(source: exp.Select, limit: int, hashes: Optional[Sequence[int]] = None) -> exp.Select:
     """The row numbers of a file's first records that repeat an earlier one exactly."""
-    return _sql(REPEATED).limit(limit).with_("records", as_=source)
+    return _sql(REPEATED).limit(limit).with_("records", as_=_hashed_alike(source, hashes))
 
 
 def compile_sql(query: exp.Expression, dialect: str) -> str:

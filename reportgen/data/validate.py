@@ -18,11 +18,13 @@ from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
 from .queries import (VALUE_LIMIT, bad_code, chapter_in, duplicates_query, first_match, is_in, is_null,
-                      repeated_rows, same_hash_query)
+                      repeated_hashes_query, repeated_rows)
 from .sources import Source
 
 UNKNOWN_PROVINCE = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
 SHOWN_REPEATS = 5
+MANY_REPEATS = 10_000
+"""beyond this many repeated hashes, records are compared column by column throughout"""
 
 
 @dataclass(frozen=True)
@@ -153,16 +155,21 @@ def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
     said, with the first row numbers where the file has them. A whole pass over the data
     of its own, so the build runs it beside the figures and charts."""
     records = [s.records() for s in sources]
-    if engine.dialect == "duckdb" and not engine.rows(same_hash_query(records))[1][0][0]:
-        return []
-    _, found = engine.rows(duplicates_query(records))
+    hashes = None
+    if engine.dialect == "duckdb":
+        hashes = [row[0] for row in engine.rows(repeated_hashes_query(records))[1]]
+        if not hashes:
+            return []
+        if len(hashes) > MANY_REPEATS:
+            hashes = None
+    _, found = engine.rows(duplicates_query(records, hashes))
     groups, copies = (int(v or 0) for v in found[0])
     if not groups:
         return []
     where = []
     for source in sources:
         if source.row is not None and len(where) < SHOWN_REPEATS:
-            _, rows = engine.rows(repeated_rows(source.records(raw=True), SHOWN_REPEATS - len(where)))
+            _, rows = engine.rows(repeated_rows(source.records(raw=True), SHOWN_REPEATS - len(where), hashes))
             if rows:
                 where.append(f"{source.label} satır {', '.join(str(r[0]) for r in rows)}")
     shown = f"; ilk tekrarlar: {'; '.join(where)}" if where else ""
