@@ -77,14 +77,19 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
         grouped = scan(engine, sources)
         progress("validate")
         validated = validate(engine, sources, grouped)
-        repeats = beside.submit(repeated_records, engine.concurrent(), sources)
-        progress("compute")
-        figures, profiles = _figures(config, aggregate(grouped, validated.plates, validated.has_hq))
-        created = creation_date(figures.period)
-        progress("charts")
-        warming.join()
-        charts = draw_charts(figures, config.labels)
-        drawn = _in_processes(_profile_charts, _batches(profiles))
+        concurrent = engine.concurrent()
+        repeats = beside.submit(repeated_records, concurrent, sources)
+        try:
+            progress("compute")
+            figures, profiles = _figures(config, aggregate(grouped, validated.plates, validated.has_hq))
+            created = creation_date(figures.period)
+            progress("charts")
+            warming.join()
+            charts = draw_charts(figures, config.labels)
+            drawn = _in_processes(_profile_charts, _batches(profiles))
+        except BaseException:
+            concurrent.interrupt()
+            raise
         for text in validated.warnings + repeats.result():
             warn("data", text)
     return Prepared(figures=figures, charts=charts, inputs=paths, rows=validated.rows, profiles=profiles,

@@ -31,6 +31,8 @@ class Engine(Protocol):
 
     def concurrent(self) -> "Engine": ...
 
+    def interrupt(self) -> None: ...
+
 
 class DuckDBEngine:
     """DuckDB in process: files are read where they lie, in parallel, never loaded whole."""
@@ -50,6 +52,10 @@ class DuckDBEngine:
     def concurrent(self) -> "DuckDBEngine":
         """The same database through a connection of its own, for another thread."""
         return DuckDBEngine(self.con.cursor())
+
+    def interrupt(self) -> None:
+        """Stop the query this connection runs: its result is no longer wanted."""
+        self.con.interrupt()
 
     def column_types(self, relation: exp.Expression) -> dict[str, str]:
         described = self.con.sql(compile_sql(exp.select("*").from_(relation).limit(0), self.dialect))
@@ -109,6 +115,9 @@ class DatabaseEngine:
     def concurrent(self) -> "DatabaseEngine":
         """The session itself: this process sends it nothing else meanwhile."""
         return self
+
+    def interrupt(self) -> None:
+        """The database finishes the query; the session is rolled back when it closes."""
 
     def table(self, name: str) -> exp.Table:
         """The configured table, known to exist, quoted by SQLAlchemy's dialect."""
