@@ -79,6 +79,15 @@ def read_page(path: Path) -> Page:
     return Page(tables=parser.tables, text=squash(" ".join(parser.text)))
 
 
+def built_bulletin(root: Path, data: Path, period: str) -> tuple[Path, Page, str]:
+    """A bulletin built with the real CLI: its folder, the HTML as a reader gets it, and the
+    PDF's text with whitespace collapsed."""
+    result = run_cli("build", "--data", str(data), "--period", period, "--out", str(root / "out"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    stem = root / "out" / f"faaliyet-illerine-gore-ihracat-{period}"
+    return root / "out", read_page(stem.with_suffix(".html")), squash(pdf_text(stem.with_suffix(".pdf")))
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """The default 2023 bulletin built from ``reportgen sample-data``, once per session."""

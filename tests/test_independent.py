@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import pdf_text, read_page, run_cli, squash
+from conftest import built_bulletin
 
 # plate → (official name, how the file spells it)
 PROVINCES = {34: ("İstanbul", "ISTANBUL"), 41: ("Kocaeli", "kocaeli"), 35: ("İzmir", "İZMİR"),
@@ -161,11 +161,7 @@ def expected_sentences(records) -> list[str]:
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("unseen")
     records = write_data(root / "veri.csv")
-    result = run_cli("build", "--data", str(root / "veri.csv"), "--period", "2024-06", "--out", str(root / "out"),
-                     cwd=root)
-    assert result.returncode == 0, result.stderr
-    page = read_page(root / "out" / "faaliyet-illerine-gore-ihracat-2024-06.html")
-    pdf = squash(pdf_text(root / "out" / "faaliyet-illerine-gore-ihracat-2024-06.pdf"))
+    _, page, pdf = built_bulletin(root, root / "veri.csv", "2024-06")
     return records, page, pdf
 
 

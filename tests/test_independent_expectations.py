@@ -21,7 +21,7 @@ from typing import NamedTuple
 import pytest
 from babel import Locale
 
-from conftest import pdf_text, read_page, run_cli, squash
+from conftest import built_bulletin
 
 SEED = 2022
 YEARS = (2021, 2022)
@@ -329,11 +329,7 @@ def built(tmp_path_factory):
     """Generate the data and build the 2022 bulletin with the real CLI, once."""
     root = tmp_path_factory.mktemp("unseen-annual")
     records = generate(root / "ihracat.csv")
-    result = run_cli("build", "--data", str(root / "ihracat.csv"), "--period", "2022", "--out", str(root / "out"),
-                     cwd=root)
-    assert result.returncode == 0, result.stderr
-    out = root / "out"
-    return Built(records, out, read_page(out / f"{STEM}.html"), squash(pdf_text(out / f"{STEM}.pdf")))
+    return Built(records, *built_bulletin(root, root / "ihracat.csv", "2022"))
 
 
 def test_data_reach_the_cases_the_rules_are_about(built):
