@@ -132,13 +132,20 @@ def _locked(folder: Path) -> Iterator[None]:
 def _repair(target: Path) -> None:
     """Tidy what an interrupted build left beside the target: its staging folders and, if
     the swap fallback was cut between its two renames, put the old build back."""
-    for leftover in target.parent.glob(f"{STAGING}{target.name}-*"):
+    for leftover in _leftovers(target, STAGING):
         shutil.rmtree(leftover)
-    for retired in target.parent.glob(f"{RETIRED}{target.name}-*"):
+    for retired in _leftovers(target, RETIRED):
         if target.exists():
             shutil.rmtree(retired)
         else:
             retired.rename(target)
+
+
+def _leftovers(target: Path, kind: str) -> list[Path]:
+    """The folders this target's builds named ``kind``: the prefix and ``mkdtemp``'s eight
+    random characters exactly, so a neighbour such as ``2023-x`` is never taken for ``2023``."""
+    prefix = f"{kind}{target.name}-"
+    return [p for p in target.parent.glob(f"{prefix}*") if len(p.name) == len(prefix) + 8]
 
 
 def _publish(files: Mapping[str, bytes], target: Path) -> None:

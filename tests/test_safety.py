@@ -105,16 +105,18 @@ def test_leftovers_of_an_interrupted_build_are_repaired(copy):
     """A staging folder left by a kill is removed; a build moved aside by the two-rename
     fallback is put back, even by a run that then fails."""
     output = copy / "output"
-    shutil.copytree(output / "2023", output / ".reportgen-eski-2023-x1")
+    shutil.copytree(output / "2023", output / ".reportgen-eski-2023-ab12cd34")
     shutil.rmtree(output / "2023")
-    (output / ".reportgen-yeni-2023-x2").mkdir()
-    (output / ".reportgen-yeni-2023-x2" / "yarım.pdf").write_bytes(b"%PDF-")
+    (output / ".reportgen-yeni-2023-ef56gh78").mkdir()
+    (output / ".reportgen-yeni-2023-ef56gh78" / "yarım.pdf").write_bytes(b"%PDF-")
+    neighbour = output / ".reportgen-eski-2023-x-ab12cd34"
+    neighbour.mkdir()
     rows = valid_rows()
     rows[3][2] = "Atlantis"
     write(copy / "veri.csv", rows)
     result = run_cli("build", "--out", str(output / "2023"), cwd=copy)
     assert_failed(result, 3, "bilinmeyen il")
-    assert sorted(p.name for p in output.iterdir()) == ["2023"]
+    assert sorted(p.name for p in output.iterdir()) == [".reportgen-eski-2023-x-ab12cd34", "2023"]
     assert (output / "2023" / "manifest.json").is_file()
 
 
