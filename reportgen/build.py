@@ -65,7 +65,6 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     """Data to figures and charts; warnings go to the warning channel."""
     warming = _import_in_background("pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
                                     "matplotlib.backends.backend_agg", "weasyprint")
-    from .charts import draw_charts
     from .data.aggregate import aggregate, scan
     from .data.inputs import open_inputs
     from .data.validate import repeated_records, validate
@@ -85,6 +84,8 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
             created = creation_date(figures.period)
             progress("charts")
             warming.join()
+            from .charts import draw_charts
+
             charts = draw_charts(figures, config.labels)
             drawn = _in_processes(_profile_charts, _batches(profiles))
         except BaseException:
@@ -157,7 +158,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
                  ) -> dict[str, bytes]:
     """Every output file's name and bytes; rendering warnings go to the warning channel.
     The PDF, the longest step, is made by a second process while this one makes the page,
-    the PNG charts and the tables."""
+    the PNG charts, the tables and the profiles."""
     from . import tables
     from .charts import draw_charts
     from .manifest import manifest
@@ -176,11 +177,11 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
         **{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
         **{f"{c.name}.png": c.png for c in draw_charts(prepared.figures, config.labels, raster=True).values()},
     }
-    progress("pdf")
-    files[f"{stem}.pdf"] = _collect(pdf)
     if prepared.profiles:
         progress("profiles", 0, len(prepared.profiles))
         files.update(render_profiles(config, prepared, progress))
+    progress("pdf")
+    files[f"{stem}.pdf"] = _collect(pdf)
     return manifest(dict(sorted(files.items())), prepared.inputs, config)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -87,4 +88,38 @@ def render_chart(name: str, figure: Figure, raster: bool = False) -> Chart:
         return Chart(name=name, svg="", png=buffer.getvalue())
     svg = io.StringIO()
     figure.savefig(svg, format="svg", metadata={"Date": None})
-    return Chart(name=name, svg=svg.getvalue(), png=b"")
+    return Chart(name=name, svg=_lean(svg.getvalue()), png=b"")
+
+
+_SVG, _XLINK = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
+
+
+def _lean(svg: str) -> str:
+    """matplotlib's SVG without its metadata and without the groups that only carry an
+    id (one per artist): the same drawing in about half the elements, which WeasyPrint
+    draws one by one for every page it is on. Names are written out plainly, never
+    through ElementTree's process-wide namespace prefixes."""
+    root = ET.fromstring(svg)
+    for parent in root.iter():
+        children = []
+        for child in parent:
+            if child.tag == f"{_SVG}metadata":
+                continue
+            children.extend(_flattened(child) if _bare_group(child) else [child])
+        parent[:] = children
+    for element in root.iter():
+        element.tag = element.tag.removeprefix(_SVG)
+        for name in [name for name in element.attrib if name.startswith(_XLINK)]:
+            element.set(name.replace(_XLINK, "xlink:"), element.attrib.pop(name))
+    root.set("xmlns", _SVG.strip("{}"))
+    root.set("xmlns:xlink", _XLINK.strip("{}"))
+    return ET.tostring(root, encoding="unicode")
+
+
+def _bare_group(element: ET.Element) -> bool:
+    return element.tag == f"{_SVG}g" and set(element.attrib) <= {"id"}
+
+
+def _flattened(group: ET.Element) -> list[ET.Element]:
+    """A bare group's children, bare groups among them flattened in turn."""
+    return [grandchild for child in group for grandchild in (_flattened(child) if _bare_group(child) else [child])]

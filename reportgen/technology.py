@@ -8,7 +8,6 @@ Levels are keys; their Turkish names belong to the templates and the config, not
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,6 +61,18 @@ def classify(hs_code: str) -> str:
     raise ValueError(f"no technology class for HS code {hs_code!r}")
 
 
-def classify_many(codes: Iterable[str]) -> dict[str, str]:
-    """Each distinct code's level: the small lookup table the aggregation joins on."""
-    return {code: classify(code) for code in set(codes)}
+@lru_cache(maxsize=1)
+def refinements() -> dict[int, dict[str, str]]:
+    """What the engine joins on, by the number of leading characters looked up: at 6,
+    every code start that a listed 5- or 6-digit prefix decides (a 5-digit prefix stands
+    for its ten 6-digit extensions, and for itself); at 4, the listed 4-digit prefixes.
+    The 6-character level wins; a code neither decides takes its chapter's default,
+    applied to the small grouped result. Two joins instead of one per prefix length."""
+    table = mapping()
+    six = {key: classify(key) for prefix in table if len(prefix) >= 5
+           for key in ([prefix] + [prefix + str(digit) for digit in range(10)] if len(prefix) == 5 else [prefix])}
+    return {6: six, 4: {prefix: level for prefix, level in table.items() if len(prefix) == 4}}
+
+
+def chapter_defaults() -> dict[str, str]:
+    return {prefix: level for prefix, level in mapping().items() if len(prefix) == 2}

@@ -4,6 +4,8 @@ Rev.2 activity that makes the goods and Eurostat's levels; and the data file's c
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reportgen import technology
 
@@ -132,8 +134,23 @@ def test_codes_outside_the_chapters_are_errors():
         technology.classify("0012")
 
 
-def test_classify_many_returns_each_distinct_code():
-    assert technology.classify_many(["8471", "8471", "0802"]) == {"8471": "yuksek", "0802": "imalat-disi"}
+@given(st.sampled_from(sorted(technology.mapping())), st.text("0123456789", max_size=10))
+def test_lookups_on_six_then_four_characters_then_the_chapter_classify_like_the_longest_prefix(prefix, rest):
+    """What the engine does (a join on the first six characters, one on the first four,
+    the chapter's default where both miss) agrees with the longest-prefix rule, for codes
+    at and around every listed prefix."""
+    code = (prefix + rest)[:12]
+    lookups = technology.refinements()
+    found = lookups[6].get(code[:6]) or lookups[4].get(code[:4]) or technology.chapter_defaults()[code[:2]]
+    assert found == technology.classify(code)
+
+
+def test_refinements_hold_the_longer_prefixes_only():
+    lookups = technology.refinements()
+    assert lookups[4]["8471"] == "yuksek" and lookups[6]["847329"] == "orta-yuksek"
+    assert "847330" not in lookups[6] and lookups[4]["8473"] == "yuksek"  # the 4-digit prefix decides
+    assert lookups[6]["84111"] == lookups[6]["841119"] == "yuksek"  # a 5-digit prefix and its extensions
+    assert "84" not in lookups[4] and "8405" not in lookups[4]  # the chapter's default decides these
 
 
 def _table(tmp_path, rows: list[str], chapters=range(1, 100)):

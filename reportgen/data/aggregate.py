@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import pyarrow as pa
 
 from ..errors import DataError
-from ..technology import mapping
+from ..technology import chapter_defaults, refinements
 from .dialect import first_unreadable_line
 from .engine import Engine
 from .queries import GROUPED, SETS, aggregate_query
 from .sources import Source
 
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def grouping_mask(name: str) -> int:
@@ -48,7 +49,7 @@ def scan(engine: Engine, sources: list[Source]) -> Grouped:
     """Read every record once; a file that cannot be read is named, with its line where
     the file has one."""
     try:
-        return Grouped(engine.arrow(aggregate_query([s.records() for s in sources], mapping())))
+        return Grouped(engine.arrow(aggregate_query([s.records() for s in sources], refinements())))
     except Exception as exc:  # noqa: BLE001 - each engine has its own error types
         raise _unreadable(engine, sources, exc) from None
 
@@ -65,7 +66,7 @@ def _unreadable(engine: Engine, sources: list[Source], error: Exception) -> Data
         return DataError(f"veri okunamadı: {_first_line(error)}", file=sources[0].label)
     for source in sources:
         try:
-            engine.rows(aggregate_query([source.records()], mapping()))
+            engine.rows(aggregate_query([source.records()], refinements()))
         except Exception as exc:  # noqa: BLE001
             return DataError(f"dosya okunamadı: {_first_line(exc)}", file=source.label)
     return DataError(f"veri okunamadı: {_first_line(error)}")
@@ -100,8 +101,9 @@ class Aggregates:
 _ROLLUPS = {
     "chapter": "SELECT g.year, g.month, p.plate, g.chapter, sum(g.value) AS value FROM grouped AS g "
                "JOIN plates AS p ON g.province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
-    "level": "SELECT g.year, g.month, p.plate, g.level, sum(g.value) AS value FROM grouped AS g "
-             "JOIN plates AS p ON g.province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
+    "level": "SELECT g.year, g.month, p.plate, coalesce(g.level, d.level) AS level, sum(g.value) AS value "
+             "FROM grouped AS g JOIN plates AS p ON g.province = p.raw JOIN defaults AS d ON g.chapter = d.chapter "
+             "WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
     "country": "SELECT g.year, g.month, p.plate, g.country, sum(g.value) AS value FROM grouped AS g "
                "JOIN plates AS p ON g.province = p.raw WHERE g.grouping_set = $mask GROUP BY ALL ORDER BY ALL",
     "hq": "SELECT g.year, g.month, p.plate, sum(g.value) AS value FROM grouped AS g "
@@ -117,6 +119,8 @@ def aggregate(grouped: Grouped, plates: dict[str, int], has_hq: bool) -> Aggrega
     with duckdb.connect() as con:
         con.register("grouped", grouped.table)
         con.register("plates", pa.table({"raw": list(plates), "plate": pa.array(list(plates.values()), pa.int64())}))
+        defaults = chapter_defaults()
+        con.register("defaults", pa.table({"chapter": list(defaults), "level": list(defaults.values())}))
 
         def rollup(name: str, grouping: str) -> pd.DataFrame:
             frame = con.sql(_ROLLUPS[name], params={"mask": grouping_mask(grouping)}).to_arrow_table().to_pandas()

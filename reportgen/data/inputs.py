@@ -13,7 +13,7 @@ from .engine import DatabaseEngine, DuckDBEngine, Engine
 from .sources import Source, SourceOptions, find_files, open_database, open_sources
 
 
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "512MB"
 """DuckDB's working memory; beyond it, large groupings spill to the build's temporary folder"""
 
 

@@ -8,9 +8,12 @@ PostgreSQL and Spark all run.
 
 One scan does all the work: each source's columns are turned into canonical typed
 columns (invalid values become NULL and are counted), every record is classified by
-technology level with one join per prefix length, and three grouping sets give the sums
-by chapter and level, by country and by head-office province, together with the counts
-validation needs. Only the rare error path reads again, to name the offending row.
+technology level with one join on its code's first six characters, and three grouping
+sets give the sums by chapter and level, by country and by head-office province. What
+validation needs rides along as a small ``flags`` key of the first set rather than as
+aggregates: an engine computes every aggregate in every grouping set, and each costs a
+pass over the records. Only the rare paths read again: to name an offending row, or to
+show an example of a warning.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ VALUE_TYPE = "DECIMAL(38, 6)"
 NUMBER = r"^-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?$"
 COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
-SETS = {"chapter": ("province", "chapter", "level"), "country": ("province", "country"), "hq": ("hq_province",)}
-GROUPED = ("province", "chapter", "level", "country", "hq_province")
+SETS = {"chapter": ("province", "chapter", "level", "flags"), "country": ("province", "country"),
+        "hq": ("hq_province",)}
+GROUPED = ("province", "chapter", "level", "flags", "country", "hq_province")
+BAD_CODE, ODD_CODE, BAD_VALUE = 1, 2, 4
+"""the bits of ``flags``: a code that is not 2-12 digits, a code with an odd number of
+digits, a value that is missing or not a number"""
 
 
 @dataclass(frozen=True)
@@ -144,42 +151,63 @@ def _technology_values(mapping: Mapping[str, str]) -> exp.Expression:
     return exp.values(sorted(mapping.items()), alias="technology", columns=["prefix", "level"])
 
 
+def _odd_length(code: exp.Expression) -> exp.Expression:
+    return exp.EQ(this=exp.Mod(this=exp.Length(this=code), expression=exp.Literal.number(2)),
+                  expression=exp.Literal.number(1))
+
+
+def _flag(condition: exp.Expression, bit: int) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(bit))], default=exp.Literal.number(0))
+
+
 AGGREGATE = """
-SELECT year, month, province, chapter, level, country, hq_province,
-       GROUPING(province, chapter, level, country, hq_province) AS grouping_set,
+SELECT year, month, province, chapter, level, flags, country, hq_province,
+       GROUPING(province, chapter, level, flags, country, hq_province) AS grouping_set,
        SUM(value_usd) AS value,
-       COUNT(*) AS records,
-       COUNT(*) FILTER (WHERE value_usd IS NULL) AS bad_values,
-       COUNT(*) FILTER (WHERE NOT hs_ok OR hs_code IS NULL) AS bad_codes,
-       COUNT(*) FILTER (WHERE LENGTH(hs_code) % 2 = 1) AS odd_codes,
-       MIN(hs_code) FILTER (WHERE LENGTH(hs_code) % 2 = 1) AS odd_example
+       COUNT(*) AS records
 FROM classified
-GROUP BY GROUPING SETS ((year, month, province, chapter, level), (year, month, province, country),
+GROUP BY GROUPING SETS ((year, month, province, chapter, level, flags), (year, month, province, country),
                         (year, month, hq_province))
 """
 
 
-def aggregate_query(sources: Sequence[exp.Select], technology: Mapping[str, str]) -> exp.Select:
-    """The one scan: canonical records of every source, classified and grouped."""
+def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]) -> exp.Select:
+    """The one scan: canonical records of every source, classified and grouped. ``level``
+    is the level ``refinements`` give the code's leading characters (the longest lookup
+    first), NULL where the chapter's default applies."""
     records = _all_records(sources)
-    lengths = sorted({len(prefix) for prefix in technology}, reverse=True)
     hs_code = exp.column("hs_code", table="records")
+    flags = exp.Add(this=exp.Add(
+        this=_flag(exp.not_(exp.Coalesce(this=all_digits(hs_code.copy(), 2, 12), expressions=[exp.false()])),
+                   BAD_CODE),
+        expression=_flag(_odd_length(hs_code.copy()), ODD_CODE)),
+        expression=_flag(exp.column("value_usd", table="records").is_(exp.Null()), BAD_VALUE))
+    lengths = sorted(refinements, reverse=True)
     classified = exp.select(
         *[exp.column(name, table="records") for name in CANONICAL],
-        exp.alias_(exp.Substring(this=hs_code.copy(), start=exp.Literal.number(1), length=exp.Literal.number(2)),
-                   "chapter"),
+        exp.alias_(_leading(hs_code, 2), "chapter"),
         exp.alias_(exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
                                 expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
-        exp.alias_(all_digits(hs_code.copy(), 2, 12), "hs_ok"),
+        exp.alias_(flags, "flags"),
     ).from_(exp.alias_(exp.Subquery(this=records), "records"))
-    for n in lengths:
-        prefix = exp.Substring(this=hs_code.copy(), start=exp.Literal.number(1), length=exp.Literal.number(n))
-        classified = classified.join(
-            exp.alias_(exp.to_table("technology_table"), f"t{n}"), join_type="left",
-            on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=prefix))
     query = _sql(AGGREGATE)
-    query = query.with_("technology_table", as_=exp.select("prefix", "level").from_(_technology_values(technology)))
+    for n in lengths:
+        classified = classified.join(
+            exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), join_type="left",
+            on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=_leading(hs_code, n)))
+        query = query.with_(f"technology_{n}", as_=exp.select("prefix", "level").from_(
+            _technology_values(refinements[n])))
     return query.with_("classified", as_=classified)
+
+
+def _leading(code: exp.Expression, n: int) -> exp.Expression:
+    return exp.Substring(this=code.copy(), start=exp.Literal.number(1), length=exp.Literal.number(n))
+
+
+def odd_code_example(sources: Sequence[exp.Select]) -> exp.Select:
+    """The smallest code with an odd number of digits, for the warning that shows one."""
+    return exp.select(exp.Min(this=exp.column("hs_code"))).from_(
+        exp.alias_(exp.Subquery(this=_all_records(sources)), "records")).where(_odd_length(exp.column("hs_code")))
 
 
 def first_match(relation: exp.Select, condition: exp.Expression, column: str, ordered: bool) -> exp.Select:

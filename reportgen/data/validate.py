@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
-import pandas as pd
 from sqlglot import exp
 
 from ..errors import DataError
@@ -17,15 +16,17 @@ from ..reference import chapters, country_codes, resolve_province
 from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
-from .queries import (VALUE_LIMIT, bad_code, chapter_in, duplicates_query, first_match, is_in, is_null,
-                      repeated_hashes_query, repeated_rows)
+from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, VALUE_LIMIT, bad_code, chapter_in, duplicates_query,
+                      first_match, is_in, is_null, odd_code_example, repeated_hashes_query, repeated_rows)
 from .sources import Source
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNKNOWN_PROVINCE = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
 SHOWN_REPEATS = 5
 MANY_REPEATS = 10_000
 """beyond this many repeated hashes, records are compared column by column throughout"""
-
 
 @dataclass(frozen=True)
 class Validated:
@@ -57,6 +58,11 @@ def _distinct(frame: pd.DataFrame, column: str) -> list:
 
 def _nulls(frame: pd.DataFrame, column: str) -> int:
     return int(frame.loc[frame[column].isna(), "records"].sum())
+
+
+def _flagged(main: pd.DataFrame, bit: int) -> int:
+    """How many records have a ``flags`` bit set (the scan's first grouping set)."""
+    return int(main.loc[(main["flags"].astype("int64") & bit) != 0, "records"].sum())
 
 
 def _empty_or(word_empty: str, word_bad: str) -> Callable[[Optional[str]], str]:
@@ -101,7 +107,7 @@ def _problems(grouped: Grouped) -> tuple[list[_Problem], dict[str, int]]:
         *_when("month", [m for m in months if not 1 <= m <= 12], "ay 1 ile 12 arasında bir sayı olmalı"),
         *_when_counted("province", _nulls(main, "province"), is_null("province"), "il boş"),
         *_when("province", [raw for raw in provinces if plates[raw] is None], f"bilinmeyen il {UNKNOWN_PROVINCE}"),
-        *_when_counted("hs_code", int(main["bad_codes"].sum()), bad_code(),
+        *_when_counted("hs_code", _flagged(main, BAD_CODE), bad_code(),
                        "GTİP kodu 2-12 haneli bir sayı metni olmalı"),
         *_when_counted("hs_code", 1 if set(_distinct(main, "chapter")) - chapters().keys() else 0,
                        chapter_in(sorted(set(_distinct(main, "chapter")) - chapters().keys())),
@@ -109,7 +115,7 @@ def _problems(grouped: Grouped) -> tuple[list[_Problem], dict[str, int]]:
         *_when_counted("country", _nulls(by_country, "country"), is_null("country"), "ülke kodu boş"),
         *_when("country", [c for c in _distinct(by_country, "country") if c not in country_codes()],
                "bilinmeyen ülke kodu (ISO 3166-1 alfa-2, büyük harfle, ör. DE)"),
-        *_when_counted("value_usd", int(main["bad_values"].sum()), is_null("value_usd"), _value_problem),
+        *_when_counted("value_usd", _flagged(main, BAD_VALUE), is_null("value_usd"), _value_problem),
         *_when("hq_province", [raw for raw in hq_provinces if plates[raw] is None],
                f"bilinmeyen merkez ili {UNKNOWN_PROVINCE}"),
     ]
@@ -137,16 +143,16 @@ def validate(engine: Engine, sources: list[Source], grouped: Grouped) -> Validat
     if problems:
         raise _locate(engine, sources, problems[0])
     has_hq = bool(grouped.part("hq")["hq_province"].notna().any())
-    return Validated(plates=plates, has_hq=has_hq, rows=total, warnings=_odd_codes(main))
+    return Validated(plates=plates, has_hq=has_hq, rows=total, warnings=_odd_codes(engine, sources, main))
 
 
-def _odd_codes(main: pd.DataFrame) -> list[str]:
+def _odd_codes(engine: Engine, sources: list[Source], main: pd.DataFrame) -> list[str]:
     """Every HS nomenclature level has an even number of digits: an odd one has most
     likely lost its leading zero to a spreadsheet (``80211`` for ``080211``)."""
-    count = int(main["odd_codes"].sum())
+    count = _flagged(main, ODD_CODE)
     if not count:
         return []
-    example = min(main["odd_example"].dropna())
+    example = engine.rows(odd_code_example([s.records() for s in sources]))[1][0][0]
     return [f"{number(count)} kayıtta GTİP kodu tek sayıda haneli (ör. {example}); baştaki sıfır kaybolmuş olabilir"]
 
 
