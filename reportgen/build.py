@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
@@ -193,22 +193,28 @@ def _pdf_with_notices(html: str, created: dt.datetime) -> tuple[bytes, list[Noti
     return pdf, list(notices)
 
 
-def _beside(function, *args) -> Future:
-    """Run a function in a forked process (it starts with everything this one has
-    imported); where processes cannot fork, run it here."""
+def _beside(function, *args) -> Callable[[], object]:
+    """Start a function in a forked process (it starts with everything this one has
+    imported; where processes cannot fork, it runs here) and return what waits for its
+    result. The wait also shuts the process pool down, so no pool is left for the
+    interpreter's exit to wake."""
     if sys.platform != "linux":
-        done: Future = Future()
-        done.set_result(function(*args))
-        return done
+        result = function(*args)
+        return lambda: result
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     future = pool.submit(function, *args)
-    future.add_done_callback(lambda _: pool.shutdown(wait=False))
-    return future
+
+    def wait():
+        try:
+            return future.result()
+        finally:
+            pool.shutdown(wait=True)
+    return wait
 
 
-def _collect(future: Future):
+def _collect(wait: Callable[[], object]):
     """A result made beside, its warnings passed on to this process's channel."""
-    result, notices = future.result()
+    result, notices = wait()
     for notice in notices:
         warn(notice.category, notice.text)
     return result
