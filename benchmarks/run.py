@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import resource
+import re
 import socket
 import subprocess
 import sys
@@ -169,6 +170,16 @@ def measure(way: str, path: Path, *more: str) -> dict:
     return {"seconds": seconds, **json.loads(result.stdout.strip().splitlines()[-1])}
 
 
+def rounds(ways: list[tuple], runs: int) -> list[dict]:
+    """Each way measured ``runs`` times, the ways taking turns so that a slow minute of the
+    machine falls on all of them; per way, the run of median time (its peak memory with it)."""
+    results: list[list[dict]] = [[] for _ in ways]
+    for _ in range(runs):
+        for measured, way in zip(results, ways):
+            measured.append(measure(*way))
+    return [sorted(measured, key=lambda r: r["seconds"])[len(measured) // 2] for measured in results]
+
+
 def run_way(way: str, path: Path, period: str, out: Path) -> None:
     extra = {}
     if way == "pandas":
@@ -177,8 +188,15 @@ def run_way(way: str, path: Path, period: str, out: Path) -> None:
         way_polars(path)
     else:
         extra = way_reportgen(path, period, out, profiles=way == "reportgen-profiles")
-    usage = [resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    print(json.dumps({"peak_mb": max(usage) / 1024, **extra}))
+    print(json.dumps({"peak_mb": max(own_peak_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
+                      **extra}))
+
+
+def own_peak_kb() -> int:
+    """This process's peak resident set since its exec. ``ru_maxrss`` would not do: Linux
+    carries it across exec, so a process spawned by a large parent reports the parent's peak."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1))
 
 
 def machine() -> str:
@@ -207,6 +225,7 @@ def main() -> None:
     parser.add_argument("--shapes", nargs="+", choices=[s.name for s in SHAPES], default=[s.name for s in SHAPES])
     parser.add_argument("--large", type=int, default=50_000_000, help="rows of the large run (0: none)")
     parser.add_argument("--write", type=Path, help="also write the results to this Markdown file")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each way; the median is reported")
     parser.add_argument("--way", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--period", default=PERIOD, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -216,6 +235,9 @@ def main() -> None:
         return
     lines = [f"Measured {dt.date.today().isoformat()} by `benchmarks/run.py`.", "",
              f"Machine: {machine()}.", "", f"Versions: {versions()}.", "",
+             f"Each time is the median of {args.runs} runs, each in a fresh process, the ways taking turns "
+             f"(the {args.large // 1_000_000} M run: one run). Peak MB is the largest resident set of that run "
+             f"(VmHWM, the process and its children).", "",
              f"### Monthly bulletin ({PERIOD}) from {args.rows:,} records".replace(",", "."), "",
              "| shape | format | reportgen total | peak MB | data stages | pandas way | Polars way | "
              "data stages vs pandas | vs Polars |",
@@ -227,8 +249,8 @@ def main() -> None:
         runs.append((SHAPES[0], args.large))
     for shape, rows in runs:
         path = generate(shape, rows)
-        ours = measure("reportgen", path)
-        pandas, polars = measure("pandas", path), measure("polars", path)
+        ours, pandas, polars = rounds([("reportgen", path), ("pandas", path), ("polars", path)],
+                                      args.runs if rows == args.rows else 1)
         label = shape.name if rows == args.rows else f"{shape.name}, {rows // 1_000_000} M rows"
         line = (f"| {label} | {shape.file_format} | {ours['seconds']:.1f} s | {ours['peak_mb']:.0f} | "
                 f"{ours['data_seconds']:.1f} s | {pandas['seconds']:.1f} s, {pandas['peak_mb']:.0f} MB | "
@@ -241,7 +263,7 @@ def main() -> None:
     for label, way, period in [("annual bulletin (2023)", "reportgen", "2023"),
                                ("monthly bulletin (2024-06)", "reportgen", PERIOD),
                                ("monthly bulletin and 81 profiles", "reportgen-profiles", PERIOD)]:
-        result = measure(way, sample("ornek"), "--period", period)
+        result, = rounds([(way, sample("ornek"), "--period", period)], args.runs)
         line = f"| {label} | {result['seconds']:.1f} s | {result['peak_mb']:.0f} |"
         print(line, flush=True)
         more.append(line)

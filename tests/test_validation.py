@@ -263,3 +263,19 @@ def test_a_file_removed_during_the_build_is_named(tmp_path):
         with pytest.raises(DataError) as caught:
             scan(engine, sources)
     assert str(caught.value) == f"Veri hatası (dosya {second}): veri dosyası derleme sırasında silinmiş ya da taşınmış"
+
+
+def test_spaces_around_numbers_are_read_as_the_numbers(tmp_path):
+    """Text columns are checked without a per-record TRIM: the grammar allows spaces around
+    a number, and the figures are those of the same file without them."""
+    plain = write(tmp_path / "duz.csv", valid_rows())
+    spaced = write(tmp_path / "bosluklu.csv", [[f" {y} ", f"{m}  ", p, c, k, f"  {v} "]
+                                                for y, m, p, c, k, v in valid_rows()])
+    outputs = []
+    for data in (plain, spaced):
+        out = tmp_path / f"out-{data.stem}"
+        result = run_cli("build", "--data", str(data), "--period", "2023", "--out", str(out), "-q", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append((out / "fasillar.csv").read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert outputs[0].splitlines()[1].endswith(",18003.00")

@@ -27,7 +27,9 @@ VALUE_LIMIT = 10**15
 """no single record may be a quadrillion dollars or more: sums of DECIMAL(38,6) then
 cannot overflow for any realistic number of records"""
 VALUE_TYPE = "DECIMAL(38, 6)"
-NUMBER = r"^-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})?$"
+NUMBER = r"^ *-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})? *$"
+"""a number in a text column; the spaces around it are allowed (every engine's cast skips
+them), so no per-record TRIM is needed"""
 COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
 SETS = {"chapter": ("province", "chapter", "level", "flags"), "country": ("province", "country"),
@@ -81,16 +83,16 @@ def _regex(value: exp.Expression, pattern: str) -> exp.Expression:
     return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
 
 
-def all_digits(value: exp.Expression, shortest: int, longest: int) -> exp.Expression:
-    """``shortest`` to ``longest`` characters, all digits."""
-    return _regex(value, f"^[0-9]{{{shortest},{longest}}}$")
+def all_digits(value: exp.Expression, shortest: int, longest: int, spaced: bool = False) -> exp.Expression:
+    """``shortest`` to ``longest`` characters, all digits (``spaced``: with any spaces around)."""
+    pad = " *" if spaced else ""
+    return _regex(value, f"^{pad}[0-9]{{{shortest},{longest}}}{pad}$")
 
 
 def whole_number(column: exp.Expression, kind: str) -> exp.Expression:
     """A year or month as BIGINT; NULL when it is not a whole number of at most nine digits."""
     if kind == "text":
-        text = exp.Trim(this=column)
-        return _guard(all_digits(text, 1, 9), _cast(text.copy(), "BIGINT"))
+        return _guard(all_digits(column, 1, 9, spaced=True), _cast(column.copy(), "BIGINT"))
     fits = exp.Abs(this=column.copy()) < exp.Literal.number(10**9)
     if kind != "integer":
         fits = exp.and_(fits, exp.EQ(this=column.copy(), expression=exp.Floor(this=column.copy())))
@@ -101,11 +103,12 @@ def exact_value(column: exp.Expression, kind: str, decimal_mark: str) -> exp.Exp
     """The value as DECIMAL(38,6); NULL when it is missing, not a number, NaN, infinite
     or out of range. Text is checked against the number grammar before any cast."""
     if kind == "text":
-        text: exp.Expression = exp.Trim(this=column)
+        text: exp.Expression = column
         if decimal_mark == ",":
-            plain = exp.func("replace", exp.func("replace", text.copy(), exp.Literal.string("."),
+            trimmed = exp.Trim(this=column)
+            plain = exp.func("replace", exp.func("replace", trimmed.copy(), exp.Literal.string("."),
                                                  exp.Literal.string("")), exp.Literal.string(","), exp.Literal.string("."))
-            text = _guard(_regex(text, COMMA_NUMBER), plain)
+            text = _guard(_regex(trimmed, COMMA_NUMBER), plain)
         number = _regex(text.copy(), NUMBER)
         small = exp.Abs(this=_cast(text.copy(), "DOUBLE")) < exp.Literal.number(VALUE_LIMIT)
         return _guard(number, _guard(small, _cast(text.copy(), VALUE_TYPE)))
