@@ -139,19 +139,30 @@ def profile_plates(config: Config) -> list[int]:
     return [resolve_province(str(name)) for name in config.provinces]
 
 
-def template_context(config: Config, prepared: Prepared, medium: str = "html", profile: Optional["Profile"] = None):
+def template_context(config: Config, prepared: Prepared, medium: str = "html", profile: Optional["Profile"] = None,
+                     downloads: tuple = ()):
     """The one place a template context is made: the bulletin's, or a profile's."""
     from .render import Context
 
     charts = {"trend": prepared.profile_charts[profile.plate]} if profile else prepared.charts
-    return Context(prepared.figures, charts, config, prepared.created.date(), medium=medium, profile=profile)
+    return Context(prepared.figures, charts, config, prepared.created.date(), medium=medium, profile=profile,
+                   downloads=downloads)
 
 
-def render_html(config: Config, prepared: Prepared, medium: str = "html") -> str:
+def render_html(config: Config, prepared: Prepared, medium: str = "html", downloads: tuple = ()) -> str:
     from . import render
 
     return render.render_html(render.environment(config.templates_path()),
-                              template_context(config, prepared, medium))
+                              template_context(config, prepared, medium, downloads=downloads))
+
+
+def downloads_of(config: Config, prepared: Prepared, data_tables: list) -> tuple:
+    """The files a bulletin's page links to: its PDF, workbook and CSVs, by relative name."""
+    from .render import Download
+
+    stem = f"{config.file_stem}-{prepared.period.slug}"
+    return (Download(f"{stem}.pdf", "pdf"), Download(f"tablolar-{prepared.period.slug}.xlsx", "xlsx"),
+            *(Download(f"{t.name}.csv", "csv", t.title) for t in data_tables))
 
 
 def render_files(config: Config, prepared: Prepared, progress: Progress = lambda *args: None
@@ -166,9 +177,9 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     period = prepared.period
     progress("render")
     pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf"), prepared.created)
-    html = render_html(config, prepared)
-    progress("tables")
     data_tables = tables.build_tables(prepared.figures, config.labels)
+    html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables))
+    progress("tables")
     stem = f"{config.file_stem}-{period.slug}"
     files = {
         f"{stem}.html": html.encode("utf-8"),
@@ -231,8 +242,8 @@ def _profile_files(profiles: list["Profile"], config: Config, prepared: Prepared
     with collecting() as notices:
         for profile in profiles:
             for medium, suffix in (("html", "html"), ("pdf", "pdf")):
-                page = render.render_template(env, PROFILE_TEMPLATE,
-                                              template_context(config, prepared, medium, profile).as_dict())
+                page = render.render_page(env, PROFILE_TEMPLATE,
+                                          template_context(config, prepared, medium, profile).as_dict())
                 files[f"iller/{profile.slug}.{suffix}"] = (page.encode("utf-8") if medium == "html"
                                                            else html_to_pdf(page, prepared.created))
     return files, list(notices)

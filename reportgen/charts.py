@@ -15,12 +15,17 @@ from matplotlib.ticker import FuncFormatter
 
 from .compute import Figures, Item, TechnologyRow, Trend
 from .config import Labels
-from .plotting import GRID, PALETTE, TECHNOLOGY_PALETTE, Chart, rc_settings, render_chart
+from .plotting import EDGE, GRID, PALETTE, SMALL_TEXT, TECHNOLOGY_PALETTE, Chart, rc_settings, render_chart
 from .turkish import MILLION, chapter_code, month_abbreviation, number
+
+MARKERS = ("o", "s", "^", "D", "v")
+"""One marker shape per trend line, so that lines are told apart without their colour."""
+
 
 def _grouped_bars(groups: list[tuple[str, list[tuple[str, Decimal]]]]) -> Figure:
     """Horizontal bars in million dollars, one block per province, values written at
-    the bar ends in Turkish number format."""
+    the bar ends in Turkish number format. A block's bars share its province's colour and
+    blocks are apart, so bars of two colours never touch."""
     n_bars = sum(len(items) for _, items in groups)
     figure = Figure(figsize=(6.7, 0.9 + 0.3 * n_bars + 0.35 * len(groups)), layout="constrained")
     axes = figure.add_subplot()
@@ -57,33 +62,36 @@ def _label_chapter(item: Item) -> str:
 
 
 def _trend_chart(trend: Trend) -> Figure:
-    """One line per province over the last 13 months, million dollars."""
+    """One line per province over the last 13 months, million dollars; each its own
+    colour and marker."""
     figure = Figure(figsize=(6.7, 3.4), layout="constrained")
     axes = figure.add_subplot()
     positions = list(range(len(trend.months)))
     for index, line in enumerate(trend.lines):
-        axes.plot(positions, [float(v / MILLION) for v in line.values], marker="o", markersize=3,
-                  linewidth=1.6, color=PALETTE[index % len(PALETTE)], label=line.name)
-    axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m in trend.months], fontsize=7.5)
+        axes.plot(positions, [float(v / MILLION) for v in line.values], marker=MARKERS[index % len(MARKERS)],
+                  markersize=4, linewidth=1.6, color=PALETTE[index % len(PALETTE)], label=line.name)
+    axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m in trend.months], fontsize=SMALL_TEXT)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(float(y))))
     axes.grid(axis="y", color=GRID, linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.legend(frameon=False, fontsize=8, ncols=min(5, len(trend.lines)), loc="upper center",
+    axes.legend(frameon=False, ncols=min(5, len(trend.lines)), loc="upper center",
                 bbox_to_anchor=(0.5, -0.18))
     return figure
 
 
 def _technology_chart(rows: list[TechnologyRow], level_names: dict[str, str], total_name: str) -> Figure:
-    """100 % stacked bars: each province's manufactured exports by technology level."""
-    figure = Figure(figsize=(6.7, 0.9 + 0.28 * len(rows)), layout="constrained")
+    """100 % stacked bars: each province's manufactured exports by technology level,
+    the segments parted by white edges (see ``TECHNOLOGY_PALETTE``)."""
+    figure = Figure(figsize=(6.7, 0.8 + 0.17 * len(rows)), layout="constrained")
     axes = figure.add_subplot()
     names = [row.name or total_name for row in rows]
     left = [0.0] * len(rows)
     for index, (key, label) in enumerate(level_names.items()):
         widths = [float(row.shares[key] or 0) for row in rows]
-        axes.barh(names, widths, left=left, height=0.7, color=TECHNOLOGY_PALETTE[index % 4], label=label)
+        axes.barh(names, widths, left=left, height=0.7, color=TECHNOLOGY_PALETTE[index % 4],
+                  edgecolor="white", linewidth=EDGE, label=label)
         left = [a + b for a, b in zip(left, widths)]
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
@@ -91,7 +99,7 @@ def _technology_chart(rows: list[TechnologyRow], level_names: dict[str, str], to
     axes.tick_params(axis="y", length=0)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.legend(frameon=False, fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06))
+    axes.legend(frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06))
     return figure
 
 
@@ -114,7 +122,8 @@ def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[
             if technology:
                 drawn["technology"] = render_chart(
                     "grafik-teknoloji", _technology_chart(technology, labels.technology, labels.turkiye), raster)
-            drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking}, raster=raster)
+            drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking}, labels.no_data,
+                                        raster=raster)
     return drawn
 
 
@@ -128,7 +137,7 @@ def profile_chart(name: str, trend: list[tuple[int, int, Decimal]]) -> Chart:
         axes = figure.add_subplot()
         positions = range(len(trend))
         axes.bar(positions, [float(v / MILLION) for _, _, v in trend], color=PALETTE[0], width=0.7)
-        axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m, _ in trend], fontsize=7)
+        axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m, _ in trend], fontsize=SMALL_TEXT)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(float(y))))
         axes.grid(axis="y", color=GRID, linewidth=0.6)
         axes.set_axisbelow(True)

@@ -11,6 +11,7 @@ where). The live preview and the manifest derive their key lists from these part
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
@@ -102,6 +103,10 @@ class Labels(_Strict):
     table_provinces: str
     table_chapters: str
     table_countries: str
+    table_all_provinces: str
+    table_regions: str
+    table_technology: str
+    table_head_office: str
     chart_chapters: str
     chart_countries: str
     region: str
@@ -113,8 +118,21 @@ class Labels(_Strict):
     """name of the workbook's first sheet, which lists the tables"""
     table_note: str
     """note under every table of the workbook"""
+    no_data: str
+    """the map legend's entry for provinces without data"""
     technology: dict[str, str]
     """technology level key → its name (``yuksek: Yüksek teknoloji``)"""
+
+
+class ReleaseDates(_Strict):
+    """When bulletins are published."""
+
+    date: Optional[dt.date] = None
+    """This bulletin's release date; the bulletin's date when not given."""
+    next: Optional[dt.date] = None
+    """The next bulletin's release date; taken from ``calendar`` when not given."""
+    calendar: list[dt.date] = []
+    """Announced release dates; the first one after this release is the next."""
 
 
 class Config(_Strict):
@@ -148,6 +166,14 @@ class Config(_Strict):
     intro: str = _field("wording", "")
     """Introductory text; blank lines separate paragraphs."""
     closing: str = _field("wording", "")
+    source: str = _field("wording", "")
+    """The source line under every table and figure."""
+    contact: str = _field("wording", "")
+    """Who answers questions about the bulletin."""
+    notes: list[str] = _field("wording", [])
+    """Numbered notes at the end of the bulletin: provisional figures, revisions,
+    definitions, rounding."""
+    release: ReleaseDates = _field("wording", ReleaseDates())
     sections: list[str] = _field("wording")
     """Sections of the annual bulletin in order; each is ``sections/<name>.html``."""
     monthly_sections: list[str] = _field("wording")

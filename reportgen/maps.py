@@ -14,13 +14,20 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .plotting import Chart, rc_settings, render_chart
+from .plotting import EDGE, Chart, rc_settings, render_chart
 from .turkish import MILLION, number
 
 # Class breaks in million dollars: round numbers a reader can hold on to.
 BREAKS = (100, 250, 500, 1_000, 5_000)
-BLUES = ("#e3ecf5", "#bcd0e6", "#8fb0d3", "#5e89b9", "#34649c", "#123c69")
-NO_DATA = "#eeeeee"
+BLUES = ("#5798be", "#3e7fad", "#2b6797", "#1d5181", "#123c69", "#0a284c")
+"""One class per break, even steps of lightness ending in the bulletin's navy. Each has at
+least 3:1 against white (WCAG 1.4.11); neighbouring classes cannot also have 3:1 against
+each other, so every province is outlined in white (``EDGE``), against which each class has
+3:1, and so are the legend's swatches."""
+NO_DATA = "#ffffff"
+"""A province without data: white, which has 3:1 against every class, hatched in
+``NO_DATA_HATCH`` (4.5:1 against white) so its shape shows on the white page."""
+NO_DATA_HATCH = "#767676"
 _FILE = Path(__file__).parent / "refdata" / "province-outlines.json"
 
 
@@ -30,7 +37,7 @@ def outlines() -> dict:
 
 
 def colour_for(value: Optional[Decimal]) -> str:
-    """The class colour of a value in dollars; grey where there is none."""
+    """The class colour of a value in dollars; ``NO_DATA`` where there is none."""
     if value is None or value <= 0:
         return NO_DATA
     millions = value / MILLION
@@ -44,22 +51,30 @@ def legend_labels() -> list[str]:
     return labels + [f"{number(BREAKS[-1])} +"]
 
 
-def province_map(values: Mapping[int, Decimal], name: str = "harita-iller", raster: bool = False) -> Chart:
+def province_map(values: Mapping[int, Decimal], no_data_label: str, name: str = "harita-iller",
+                 raster: bool = False) -> Chart:
+    """The choropleth with its legend: the classes, then ``no_data_label`` (from the
+    config's labels) beside the hatched swatch."""
     data = outlines()
     with matplotlib.rc_context(rc_settings()):
         figure = Figure(figsize=(6.7, 3.3), layout="constrained")
         axes = figure.add_subplot()
-        polygons, colours = [], []
-        for plate, rings in sorted(data["provinces"].items(), key=lambda item: int(item[0])):
-            for ring in rings:
-                polygons.append(ring)
-                colours.append(colour_for(values.get(int(plate))))
-        axes.add_collection(PolyCollection(polygons, facecolors=colours, edgecolors="white", linewidths=0.4))
+        rings = [(ring, colour_for(values.get(int(plate))))
+                 for plate, outline in sorted(data["provinces"].items(), key=lambda item: int(item[0]))
+                 for ring in outline]
+        shaded = [(ring, colour) for ring, colour in rings if colour != NO_DATA]
+        missing = [ring for ring, colour in rings if colour == NO_DATA]
+        axes.add_collection(PolyCollection([ring for ring, _ in shaded], facecolors=[colour for _, colour in shaded],
+                                           edgecolors="white", linewidths=EDGE))
+        no_data = {"facecolor": NO_DATA, "edgecolor": "white", "linewidth": EDGE, "hatch": "////",
+                   "hatchcolor": NO_DATA_HATCH}
+        if missing:
+            axes.add_collection(PolyCollection(missing, **no_data))
         axes.autoscale_view()
         axes.invert_yaxis()
         axes.set_aspect("equal")
         axes.axis("off")
-        handles = [Patch(facecolor=colour, edgecolor="#999999", linewidth=0.3) for colour in BLUES]
-        axes.legend(handles, legend_labels(), loc="lower left", frameon=False, fontsize=7.5, ncols=3,
-                    bbox_to_anchor=(0.0, -0.12))
+        handles = [Patch(facecolor=colour, edgecolor="white", linewidth=EDGE) for colour in BLUES]
+        axes.legend(handles + [Patch(**no_data)], legend_labels() + [no_data_label], loc="lower left",
+                    frameon=False, ncols=3, handleheight=1.2, bbox_to_anchor=(0.0, -0.12))
         return render_chart(name, figure, raster)

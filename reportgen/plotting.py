@@ -18,8 +18,21 @@ from markupsafe import Markup
 from .fonts import font_files, web_font_faces
 
 CHART_STYLES = ("regular", "bold")
-PALETTE = ("#123c69", "#ac3b61", "#d08c2e", "#3c7a5a", "#6b5b95")
-TECHNOLOGY_PALETTE = ("#123c69", "#4f7cac", "#d08c2e", "#e8c07d")
+PALETTE = ("#123c69", "#d35f0a", "#8e44ad", "#6b3a1e", "#2e95a3")
+"""One colour per province (bar blocks, trend lines). Each has at least 3:1 against the
+white page (WCAG 1.4.11 non-text contrast), and every two stay apart in lightness or hue
+under protanopia, deuteranopia and tritanopia. Marks of two colours never touch: bar
+blocks are apart, and trend lines also differ in their markers."""
+TECHNOLOGY_PALETTE = ("#123c69", "#5a8bc2", "#d35f0a", "#6b3a1e")
+"""Technology levels from high to low, dark and light blue then light and dark orange:
+each at least 3:1 against white. Neighbours in a stacked bar cannot also reach 3:1 against
+each other, so the segments are parted by a white edge (``EDGE``), against which every
+segment has 3:1."""
+EDGE = 0.75
+"""Width in points of the white edge that parts touching marks: stacked segments and the
+map's provinces."""
+SMALL_TEXT = 8.5
+"""The smallest text in a chart, in points (tick labels, legends): legible in print."""
 INK = "#222222"
 GRID = "#d9d9d9"
 
@@ -70,6 +83,7 @@ def rc_settings() -> dict:
     return {
         "font.family": _font_family(),
         "font.size": 9,
+        "legend.fontsize": SMALL_TEXT,
         "svg.hashsalt": "reportgen",
         "svg.fonttype": "none",
         "axes.edgecolor": INK,

@@ -70,6 +70,67 @@ def environment(override_dir: Optional[Path] = None) -> jinja2.Environment:
     return env
 
 
+class Numbering:
+    """Tables, charts and maps numbered in reading order ("Tablo 3"), and references to
+    them. Sections are editable and come in the configured order, so the numbers are found
+    by rendering the page once and printed by rendering it again; a reference may come
+    before the caption it names."""
+
+    def __init__(self, found: Optional["Numbering"] = None) -> None:
+        self._found = {key: (label, title) for key, label, title in found.entries} if found else None
+        self._counts: dict[str, int] = {}
+        self.entries: list[tuple[str, str, str]] = []
+        """(key, "Tablo 3", the caption's title) of each caption so far, in order"""
+
+    def label(self, kind: str, key: str, title: str = "") -> str:
+        """The next number of ``kind`` (the word the caption starts with), for the caption
+        named ``key``."""
+        if any(key == seen for seen, _, _ in self.entries):
+            raise TemplateError(f"'{key}' adı iki başlıkta kullanılmış; her tablo ve grafiğin adı tek olmalı")
+        self._counts[kind] = self._counts.get(kind, 0) + 1
+        label = f"{kind} {self._counts[kind]}"
+        self.entries.append((key, label, str(title)))
+        return label
+
+    def ref(self, key: str) -> str:
+        """"Tablo 3" for the caption named ``key``, wherever it is on the page."""
+        if self._found is None:
+            return key
+        if key not in self._found:
+            raise TemplateError(f"'{key}' adlı bir tablo ya da grafik yok; atıf yalnızca başlığı olan bir "
+                                "tablo ya da grafiğe yapılabilir")
+        return self._found[key][0]
+
+    def has(self, key: str) -> bool:
+        """Whether the page has a caption named ``key`` (in the first pass, when numbers
+        are still being found, always true; so a caption must not depend on it)."""
+        return self._found is None or key in self._found
+
+    @property
+    def contents(self) -> list[tuple[str, str, str]]:
+        """Every caption of the page, (key, label, title), for a contents list."""
+        return list(self.entries if self._found is None else
+                    [(key, label, title) for key, (label, title) in self._found.items()])
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file of the same build that the page links to, by its relative name."""
+
+    file: str
+    kind: str
+    """``pdf``, ``xlsx`` or ``csv``"""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """The bulletin's release dates: this one and, when known, the next."""
+
+    date: dt.date
+    next: Optional[dt.date] = None
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a template can use; nothing else reaches it."""
@@ -82,11 +143,15 @@ class Context:
     """``html`` or ``pdf``: the print stylesheet embeds fonts only for the PDF"""
     profile: Optional[Profile] = None
     """the province of a profile page"""
+    downloads: tuple[Download, ...] = ()
+    """the build's other files, for the page's download links"""
 
     def as_dict(self) -> dict[str, Any]:
         shown = self.config.for_templates()
         return {
             **({"profile": self.profile} if self.profile else {}),
+            "release": release_of(self.config, self.created),
+            "downloads": list(self.downloads),
             "figures": self.figures,
             "period": self.figures.period,
             "charts": self.charts,
@@ -99,8 +164,24 @@ class Context:
         }
 
 
+def release_of(config: Config, created: dt.date) -> Release:
+    """The release date (configured, or the bulletin's date) and the next one: configured,
+    or the first date of the release calendar after it."""
+    date = config.release.date or created
+    later = sorted(d for d in config.release.calendar if d > date)
+    return Release(date=date, next=config.release.next or (later[0] if later else None))
+
+
 def render_html(env: jinja2.Environment, context: Context) -> str:
-    return render_template(env, MAIN_TEMPLATE, context.as_dict())
+    return render_page(env, MAIN_TEMPLATE, context.as_dict())
+
+
+def render_page(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> str:
+    """A page rendered twice: the first pass numbers its tables and figures, the second
+    prints the numbers, references included."""
+    first = Numbering()
+    render_template(env, name, {**variables, "numbers": first})
+    return render_template(env, name, {**variables, "numbers": Numbering(found=first)})
 
 
 def render_template(env: jinja2.Environment, name: str, variables: dict[str, Any]) -> str:

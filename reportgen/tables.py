@@ -72,7 +72,7 @@ def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
     if figures.cumulative:
         tables.append(_province_table("tablo-2-iller-kumulatif", figures.cumulative, labels))
     tables += [
-        DataTable("tum-iller", f"{labels.table_provinces} ({span_label(summary.span)})",
+        DataTable("tum-iller", f"{labels.table_all_provinces} ({span_label(summary.span)})",
                   _ranking_columns(summary.span, labels, labels.province),
                   [_ranking_cells(r) for r in summary.ranking]),
         DataTable("fasillar", f"{labels.table_chapters} ({span_label(main_span)})",
@@ -83,20 +83,20 @@ def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
                   _item_columns(main_span, labels, labels.country),
                   [[l.row.name, i, c.name, c.value]
                    for l in figures.leaders for i, c in enumerate(l.countries, start=1)]),
-        DataTable("bolgeler", f"{labels.region} ({span_label(summary.span)})",
+        DataTable("bolgeler", f"{labels.table_regions} ({span_label(summary.span)})",
                   _ranking_columns(summary.span, labels, labels.region),
                   [_ranking_cells(r, r.name) for r in summary.regions]),
     ]
     if summary.technology:
         tables.append(DataTable(
-            "teknoloji", f"{labels.manufactured_share} ({span_label(summary.span)})",
+            "teknoloji", f"{labels.table_technology} (%) ({span_label(summary.span)})",
             [Column(labels.province, "text")] + [Column(f"{n} (%)", "pct") for n in labels.technology.values()]
             + [Column(labels.manufactured_share, "pct")],
             [[upper_tr(r.name) if r.name else labels.turkiye] + [r.shares[k] for k in labels.technology]
              + [r.manufactured_share] for r in summary.technology]))
     if figures.head_office:
         tables.append(DataTable(
-            "merkez-ili", f"{labels.province} ({span_label(summary.span)})",
+            "merkez-ili", f"{labels.table_head_office} (%) ({span_label(summary.span)})",
             [Column(labels.plate, "int"), Column(labels.province, "text"),
              Column(f"{labels.activity_share} – {labels.value_usd}", "usd"), Column(labels.activity_share, "pct"),
              Column(f"{labels.head_office_share} – {labels.value_usd}", "usd"),

@@ -13,12 +13,12 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel
 
-from . import compute, config, period, plotting
+from . import compute, config, period, plotting, render
 from .config import Config, Labels
 from .render import FILTERS
 
 EXAMPLE = re.compile(r"``([^`]+)``\s*→\s*``([^`]+)``")
-_DOCUMENTED = (compute, period, plotting, config)
+_DOCUMENTED = (compute, period, plotting, config, render)
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +91,13 @@ def reference_markdown(context: dict[str, Any]) -> str:
     for name, value in context.items():
         for path, kind, example, meaning in _rows(value, name, model=models.get(name)):
             lines.append(f"| `{path}` | {kind} | {_cell(example)} | {_cell(meaning)} |")
+    lines += ["| `numbers.label(kind, key, title)` | str | Tablo 3 | bir sonraki numara (`m.caption_text` çağırır); "
+              "`key` başlığın adı ve çapasıdır |",
+              "| `numbers.ref(key)` | str | Tablo 3 | `key` adlı başlığın numarası, sayfanın neresinde olursa olsun "
+              "(`m.ref(key)` bağlantılı yazar) |",
+              "| `numbers.has(key)` | bool | True | sayfada `key` adlı bir başlık var mı |",
+              "| `numbers.contents` | list | (key, Tablo 1, başlık) | sayfadaki bütün numaralı başlıklar, "
+              "içindekiler için |"]
     lines += ["", "## Süzgeçler", "", "| süzgeç | ne yapar | örnekler |", "|---|---|---|"]
     for name, function in sorted(FILTERS.items()):
         summary = " ".join((inspect.getdoc(function) or "").split("\n\n")[0].split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Optional, Union
 
-from babel.dates import get_month_names
+from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
 Number = Union[Decimal, int, float]
@@ -215,6 +215,11 @@ def month_abbreviation(month: int) -> str:
     return get_month_names("abbreviated", locale=LOCALE)[int(month)]
 
 
+def long_date(day) -> str:
+    """``date(2024, 7, 1)`` → ``1 Temmuz 2024`` (CLDR's long Turkish date)."""
+    return format_date(day, format="long", locale=LOCALE)
+
+
 def span_label(span) -> str:
     """A run of months as a column head: ``Span(2023)`` → ``2023``;
     ``Span(2024, 6, 6)`` → ``Haziran 2024``; ``Span(2024, 1, 6)`` → ``Ocak-Haziran 2024``."""
@@ -256,4 +261,5 @@ FILTERS = {
     "paragraphs": paragraphs,
     "sort_tr": sort_tr,
     "span_label": span_label,
+    "long_date": long_date,
 }

@@ -98,3 +98,18 @@ def sample_build(tmp_path_factory) -> Path:
                     "--out", str(root / "out"), cwd=root)
     assert built.returncode == 0, built.stderr
     return root / "out"
+
+
+@pytest.fixture(scope="session")
+def sample_data(sample_build) -> Path:
+    """The sample records ``sample_build`` was built from."""
+    return sample_build.parent / "data" / "ihracat-ornek.parquet"
+
+
+@pytest.fixture(scope="session")
+def monthly_build(sample_build, sample_data) -> Path:
+    """The default monthly bulletin (2024-06) of the same sample data, once per session."""
+    out = sample_build.parent / "out-2024-06"
+    built = run_cli("build", "--data", str(sample_data), "--period", "2024-06", "--out", str(out), cwd=out.parent)
+    assert built.returncode == 0, built.stderr
+    return out

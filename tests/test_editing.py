@@ -3,6 +3,7 @@ reference page, --strict, and the manifest."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import hashlib
 from pathlib import Path
@@ -111,7 +112,7 @@ def test_every_filter_documents_examples_that_hold(name):
     examples = filter_examples(function)
     assert examples, f"{name} has no ``input`` → ``output`` example in its docstring"
     for given, expected in examples:
-        assert str(function(*eval(f"({given},)", {"Span": Span}))) == expected
+        assert str(function(*eval(f"({given},)", {"Span": Span, "date": dt.date}))) == expected
 
 
 def test_strict_fails_on_warnings(tmp_path):

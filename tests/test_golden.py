@@ -91,7 +91,9 @@ def test_pdf_has_page_numbers(pdf):
 def test_html_is_self_contained(sample_build):
     page = (sample_build / f"{STEM}.html").read_text(encoding="utf-8")
     assert '<html lang="tr">' in page
-    assert not re.search(r'(src|href)="(?!data:|#)', page)
+    assert not re.search(r'src="(?!data:)', page)
+    files = re.findall(r'href="(?!data:|#)([^"]*)"', page)  # download links: the build's own files, by name
+    assert files and all("/" not in name and (sample_build / name).is_file() for name in files), files
     assert "file:" not in page
     assert page.count('src: url("data:font/woff;base64,') == 3  # the PDF's typeface, embedded
     assert page.count('<div class="chart" role="img" aria-label="') == 2  # the charts, inline, labelled

@@ -344,7 +344,7 @@ def test_data_reach_the_cases_the_rules_are_about(built):
 
 def test_table_in_html(built):
     records, page = built.records, built.page
-    assert "Tablo 1: Faaliyet İllerine Göre İhracat (Milyon Dolar) (Yıllık)" in page.text
+    assert "Tablo 1: Faaliyet İllerine Göre İhracat, 2022 (Milyon Dolar)" in page.text
     assert page.tables[0][0] == ["İL", "2021", "Pay (%)", "2022", "Pay (%)", "Değişim (%)"]
     assert page.tables[0][1:] == displayed_rows(records)
 
