@@ -72,6 +72,7 @@ def _trend_chart(trend: Trend) -> Figure:
                   markersize=4, linewidth=1.6, color=PALETTE[index % len(PALETTE)], label=line.name)
     axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m in trend.months], fontsize=SMALL_TEXT)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(float(y))))
+    axes.set_ylim(bottom=0)
     axes.grid(axis="y", color=GRID, linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right"):

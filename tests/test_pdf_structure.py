@@ -83,7 +83,8 @@ def marked_content_ids(node) -> list[tuple[tuple[int, int], int]]:
 
 
 class _Headings(HTMLParser):
-    """The text of each h2, caption and figcaption outside the web page's navigation."""
+    """The text of each h2, caption and figcaption outside the web page's navigation and
+    outside a chart's data table (which repeats its chart's number and is no bookmark)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,12 +93,12 @@ class _Headings(HTMLParser):
         self.nav = 0
 
     def handle_starttag(self, tag, attrs):
-        self.nav += tag == "nav"
+        self.nav += tag in ("nav", "details")
         if tag in ("h2", "caption", "figcaption") and not self.nav:
             self.open.append("")
 
     def handle_endtag(self, tag):
-        self.nav -= tag == "nav"
+        self.nav -= tag in ("nav", "details")
         if tag in ("h2", "caption", "figcaption") and self.open:
             self.found.append(squash(self.open.pop()))
 
