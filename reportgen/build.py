@@ -157,11 +157,14 @@ def render_html(config: Config, prepared: Prepared, medium: str = "html", downlo
 
 
 def downloads_of(config: Config, prepared: Prepared, data_tables: list) -> tuple:
-    """The files a bulletin's page links to: its PDF, workbook and CSVs, by relative name."""
+    """The files a bulletin's page links to, by relative name: its PDF, the workbook, the
+    tidy data as CSV and Parquet, and the per-table CSVs."""
+    from .opendata import tidy_name
     from .render import Download
 
-    stem = f"{config.file_stem}-{prepared.period.slug}"
-    return (Download(f"{stem}.pdf", "pdf"), Download(f"tablolar-{prepared.period.slug}.xlsx", "xlsx"),
+    slug = prepared.period.slug
+    return (Download(f"{config.file_stem}-{slug}.pdf", "pdf"), Download(f"tablolar-{slug}.xlsx", "xlsx"),
+            Download(f"{tidy_name(slug)}.csv", "tidy-csv"), Download(f"{tidy_name(slug)}.parquet", "parquet"),
             *(Download(f"{t.name}.csv", "csv", t.title) for t in data_tables))
 
 
@@ -173,6 +176,10 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     from . import tables
     from .charts import draw_charts
     from .manifest import manifest
+    from .opendata import data_files
+    from .render import release_of
+    from .tidy import tidy_figures
+    from .workbook import to_xlsx
 
     period = prepared.period
     progress("render")
@@ -183,8 +190,9 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     stem = f"{config.file_stem}-{period.slug}"
     files = {
         f"{stem}.html": html.encode("utf-8"),
-        f"tablolar-{period.slug}.xlsx": tables.to_xlsx(data_tables, config, prepared.created.replace(tzinfo=None)),
-        **{f"{t.name}.csv": tables.to_csv(t) for t in data_tables},
+        f"tablolar-{period.slug}.xlsx": to_xlsx(data_tables, config, period, prepared.created.replace(tzinfo=None)),
+        **data_files(data_tables, tidy_figures(prepared.figures, config.labels), config, period.slug,
+                     release_of(config, prepared.created.date()).date),
         **{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
         **{f"{c.name}.png": c.png for c in draw_charts(prepared.figures, config.labels, raster=True).values()},
     }

@@ -86,6 +86,64 @@ class XlsxOptions(_Strict):
     """The sheet that holds the data; the first sheet when not given."""
 
 
+class FileLabels(_Strict):
+    """Column heads of the data files, the same in every period, and the workbook's
+    cover, notes and unit wording."""
+
+    period: str
+    previous_period: str
+    rank: str
+    province_code: str
+    province: str
+    region_code: str
+    region: str
+    chapter_code: str
+    chapter: str
+    country_code: str
+    country: str
+    value: str
+    share: str
+    previous_value: str
+    previous_share: str
+    change: str
+    manufactured_share: str
+    activity_value: str
+    activity_share: str
+    head_office_value: str
+    head_office_share: str
+    unit: str
+    unit_usd: str
+    unit_usd_pct: str
+    unit_pct: str
+    source: str
+    release: str
+    next_release: str
+    not_announced: str
+    """what the cover says when the next release date is not known"""
+    contact: str
+    contents: str
+    sheet: str
+    title: str
+    notes: str
+    """name and title of the workbook's notes sheet"""
+    note_marker: str
+    """the word of a note marker: ``not`` in ``[not 1]``"""
+    marker: str
+    explanation: str
+    table_notes: str
+    """lead of the line above a table that lists its notes"""
+    codes: str
+    """note on the ``TR`` and ``DIGER`` codes of the total and other lines"""
+    not_available: str
+    """what ``[x]`` means"""
+    not_applicable: str
+    """what ``[z]`` means"""
+    measures: dict[str, str]
+    """the tidy file's measure codes → what each one is, for its metadata"""
+    units: dict[str, str]
+    """the tidy file's unit codes → what each one is, for its metadata"""
+
+
 class Labels(_Strict):
     """Short texts shared by the bulletin's tables and the exported files."""
 
@@ -97,7 +155,6 @@ class Labels(_Strict):
     other: str
     total: str
     value_musd: str
-    value_usd: str
     chapter: str
     country: str
     table_provinces: str
@@ -116,12 +173,12 @@ class Labels(_Strict):
     head_office_share: str
     cover: str
     """name of the workbook's first sheet, which lists the tables"""
-    table_note: str
-    """note under every table of the workbook"""
     no_data: str
     """the map legend's entry for provinces without data"""
     technology: dict[str, str]
     """technology level key → its name (``yuksek: Yüksek teknoloji``)"""
+    files: "FileLabels"
+    """column heads and wording of the data files (workbook, CSV, metadata)"""
 
 
 class ReleaseDates(_Strict):
@@ -184,6 +241,10 @@ class Config(_Strict):
     """Builds go to ``<output_dir>/<period>/``; relative to the config file."""
     file_stem: str = _field("output")
     """Name of the bulletin files without extension (``.html``, ``.pdf``)."""
+    csv_format: Literal["standard", "excel"] = _field("output", "standard")
+    """The per-table CSVs: ``standard`` (UTF-8, ``,``, decimal point) or ``excel``
+    (UTF-8 with BOM, ``;``, decimal comma: what Turkish Excel opens as columns). The tidy
+    ``veriler-<period>.csv`` is always standard."""
     strict: bool = _field("output", False)
     """Treat warnings (a province with no data, a change over 1000 %, a reserved chapter,
     unsupported CSS) as errors: for unattended CI builds."""

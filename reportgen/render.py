@@ -119,7 +119,7 @@ class Download:
 
     file: str
     kind: str
-    """``pdf``, ``xlsx`` or ``csv``"""
+    """``pdf``, ``xlsx``, ``tidy-csv``, ``parquet`` or ``csv``"""
     title: str = ""
 
 

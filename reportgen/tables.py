@@ -1,29 +1,50 @@
-"""The computed tables as data files: one XLSX workbook laid out as statistical
-spreadsheets should be (a cover sheet listing the tables; one sheet per table with its
-title, unit, source and notes; numbers stored as numbers with Turkish display formats;
-header frozen; widths set) and one CSV per table (exact values, for further processing)."""
+"""The bulletin's tables as typed data for the data files (the workbook and the per-table
+CSVs): stable column names with no period in them (the period is a column), provinces
+spelled as in the reference data, plate codes zero-padded, and the ``Diğer`` and
+``Toplam`` lines marked by their code (``DIGER``, ``TR``) rather than by a blank.
+
+Cells hold the published figures: dollars to the cent and per cents to one decimal,
+rounded half up from the exact values, so the files say what the bulletin says."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal, Optional
+from enum import Enum
+from typing import Literal, Optional, Union
 
-from .compute import Figures, Row, SpanFigures
-from .config import Config, Labels
+from .compute import Figures, Item, Row, SpanFigures
+from .config import FileLabels, Labels
 from .period import Span
-from .turkish import chapter_code, round_half_up, span_label, upper_tr
+from .reference import regions
+from .turkish import chapter_code, round_half_up, span_label
 
-Kind = Literal["text", "int", "usd", "pct"]
-XLSX_FORMATS = {"text": "@", "int": "0", "usd": "#,##0.00", "pct": "0.0"}
+Kind = Literal["code", "text", "int", "usd", "pct"]
+TOTAL_CODE = "TR"
+"""the code of a Türkiye (all provinces) line: Türkiye's ISO and NUTS code"""
+OTHER_CODE = "DIGER"
+"""the code of the ``Diğer`` line: the provinces a table does not list, together"""
+PLACES = {"usd": 2, "pct": 1}
+
+
+class Missing(Enum):
+    """Why a cell holds no number; the workbook shows the marker, a CSV leaves it empty."""
+
+    NOT_AVAILABLE = "[x]"
+    """cannot be computed: a change from zero, a share of zero"""
+    NOT_APPLICABLE = "[z]"
+    """does not apply: the rank of the ``Diğer`` and ``Toplam`` lines"""
+
+
+Cell = Union[str, int, Decimal, Missing]
 
 
 @dataclass(frozen=True)
 class Column:
+    name: str
+    """machine name (CSVW ``name``), the same in every period"""
     label: str
+    """the Turkish header people read"""
     kind: Kind
 
 
@@ -32,144 +53,145 @@ class DataTable:
     name: str
     """file and sheet name"""
     title: str
+    unit: str
     columns: list[Column]
-    rows: list[list]
+    rows: list[list[Cell]]
+    key: tuple[str, ...]
+    """the columns that identify a row"""
+
+    @property
+    def markers(self) -> list[Missing]:
+        """The empty-cell markers the table uses, in a fixed order."""
+        used = {cell for row in self.rows for cell in row if isinstance(cell, Missing)}
+        return [m for m in Missing if m in used]
 
 
-def _ranking_cells(row: Row, label: Optional[str] = None) -> list:
-    return [row.rank, row.plate, label or upper_tr(row.name), row.previous, row.previous_share,
-            row.current, row.current_share, row.change]
+def span_code(span: Span) -> str:
+    """A span as ISO 8601: ``2023``, ``2024-06`` or the interval ``2024-01/2024-06``."""
+    if (span.first, span.last) == (1, 12):
+        return str(span.year)
+    if span.first == span.last:
+        return f"{span.year}-{span.first:02d}"
+    return f"{span.year}-{span.first:02d}/{span.year}-{span.last:02d}"
 
 
-def _ranking_columns(span: Span, labels: Labels, first: str) -> list[Column]:
-    before, now = span_label(span.previous), span_label(span)
-    return [
-        Column(labels.rank, "int"), Column(labels.plate, "int"), Column(first, "text"),
-        Column(f"{before} ({labels.value_usd})", "usd"), Column(f"{before} {labels.share}", "pct"),
-        Column(f"{now} ({labels.value_usd})", "usd"), Column(f"{now} {labels.share}", "pct"),
-        Column(labels.change, "pct"),
-    ]
+def plate_code(plate: int) -> str:
+    return f"{plate:02d}"
 
 
-def _item_columns(span: Span, labels: Labels, what: str) -> list[Column]:
-    return [Column(labels.province, "text"), Column(labels.rank, "int"), Column(what, "text"),
-            Column(f"{span_label(span)} ({labels.value_usd})", "usd")]
+def published(value: Optional[Decimal], kind: Kind) -> Cell:
+    """A figure as the bulletin shows it; a missing one is ``[x]``."""
+    if value is None:
+        return Missing.NOT_AVAILABLE
+    return round_half_up(value, PLACES[kind])
 
 
-def _province_table(name: str, figures_of_span: SpanFigures, labels: Labels) -> DataTable:
-    table = figures_of_span.table
+def _rank(row: Row) -> Cell:
+    return Missing.NOT_APPLICABLE if row.rank is None else row.rank
+
+
+def _ranking_columns(f: FileLabels, code: Column, name: Column) -> list[Column]:
+    return [Column("period", f.period, "code"), Column("rank", f.rank, "int"), code, name,
+            Column("previous_period", f.previous_period, "code"),
+            Column("previous_value_usd", f.previous_value, "usd"),
+            Column("previous_share_pct", f.previous_share, "pct"),
+            Column("value_usd", f.value, "usd"), Column("share_pct", f.share, "pct"),
+            Column("change_pct", f.change, "pct")]
+
+
+def _ranking_row(span: Span, row: Row, code: str, name: str) -> list[Cell]:
+    return [span_code(span), _rank(row), code, name, span_code(span.previous),
+            published(row.previous, "usd"), published(row.previous_share, "pct"),
+            published(row.current, "usd"), published(row.current_share, "pct"), published(row.change, "pct")]
+
+
+def _province_columns(f: FileLabels) -> list[Column]:
+    return _ranking_columns(f, Column("province_code", f.province_code, "code"),
+                            Column("province", f.province, "text"))
+
+
+def _province_table(name: str, title: str, figures: SpanFigures, labels: Labels, totals: bool) -> DataTable:
+    """Tablo 1 and 2 (the top provinces, ``Diğer`` and ``Toplam``) or all 81 provinces."""
+    span = figures.span
+    rows = figures.table.rows if totals else figures.ranking
+    body = [_ranking_row(span, r, plate_code(r.plate), r.name) for r in rows]
+    if totals:
+        body += [_ranking_row(span, figures.table.other, OTHER_CODE, labels.other),
+                 _ranking_row(span, figures.table.total, TOTAL_CODE, labels.total)]
+    return DataTable(name, f"{title} ({span_label(span)})", labels.files.unit_usd_pct,
+                     _province_columns(labels.files), body, ("province_code",))
+
+
+def _region_table(figures: SpanFigures, labels: Labels) -> DataTable:
+    f = labels.files
+    codes = {region.name: region.code for region in regions().values()}
     return DataTable(
-        name, f"{labels.table_provinces} ({span_label(figures_of_span.span)})",
-        _ranking_columns(figures_of_span.span, labels, labels.province),
-        [_ranking_cells(r) for r in table.rows]
-        + [_ranking_cells(table.other, labels.other), _ranking_cells(table.total, labels.total)])
+        "bolgeler", f"{labels.table_regions} ({span_label(figures.span)})", f.unit_usd_pct,
+        _ranking_columns(f, Column("region_code", f.region_code, "code"), Column("region", f.region, "text")),
+        [_ranking_row(figures.span, r, codes[r.name], r.name) for r in figures.regions], ("region_code",))
+
+
+def _items_table(name: str, title: str, figures: Figures, labels: Labels, what: str) -> DataTable:
+    """The leading provinces' top chapters (``what`` = chapter) or countries."""
+    f, span = labels.files, figures.main.span
+
+    def code(item: Item) -> str:
+        return chapter_code(item.code) if what == "chapter" else item.code
+
+    columns = [Column("period", f.period, "code"), Column("province_code", f.province_code, "code"),
+               Column("province", f.province, "text"), Column("rank", f.rank, "int"),
+               Column(f"{what}_code", getattr(f, f"{what}_code"), "code"), Column(what, getattr(f, what), "text"),
+               Column("value_usd", f.value, "usd")]
+    rows = [[span_code(span), plate_code(leader.row.plate), leader.row.name, rank, code(item), item.name,
+             published(item.value, "usd")]
+            for leader in figures.leaders
+            for rank, item in enumerate(getattr(leader, "chapters" if what == "chapter" else "countries"), start=1)]
+    return DataTable(name, f"{title} ({span_label(span)})", f.unit_usd, columns, rows, ("province_code", "rank"))
+
+
+def _technology_table(figures: SpanFigures, labels: Labels) -> DataTable:
+    f = labels.files
+    columns = ([Column("period", f.period, "code"), Column("province_code", f.province_code, "code"),
+                Column("province", f.province, "text")]
+               + [Column(f"{key.replace('-', '_')}_pct", f"{name} (%)", "pct")
+                  for key, name in labels.technology.items()]
+               + [Column("manufactured_share_pct", f.manufactured_share, "pct")])
+    rows = [[span_code(figures.span), TOTAL_CODE if r.plate is None else plate_code(r.plate),
+             labels.turkiye if r.name is None else r.name]
+            + [published(r.shares[key], "pct") for key in labels.technology] + [published(r.manufactured_share, "pct")]
+            for r in figures.technology]
+    return DataTable("teknoloji", f"{labels.table_technology} ({span_label(figures.span)})", f.unit_pct,
+                     columns, rows, ("province_code",))
+
+
+def _head_office_table(figures: Figures, labels: Labels) -> DataTable:
+    f, span = labels.files, figures.summary.span
+    columns = [Column("period", f.period, "code"), Column("province_code", f.province_code, "code"),
+               Column("province", f.province, "text"), Column("activity_value_usd", f.activity_value, "usd"),
+               Column("activity_share_pct", f.activity_share, "pct"),
+               Column("head_office_value_usd", f.head_office_value, "usd"),
+               Column("head_office_share_pct", f.head_office_share, "pct")]
+    rows = [[span_code(span), plate_code(r.plate), r.name, published(r.activity, "usd"),
+             published(r.activity_share, "pct"), published(r.head_office, "usd"), published(r.head_office_share, "pct")]
+            for r in figures.head_office]
+    return DataTable("merkez-ili", f"{labels.table_head_office} ({span_label(span)})", f.unit_usd_pct,
+                     columns, rows, ("province_code",))
 
 
 def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
     summary = figures.summary
-    main_span = figures.main.span
-    tables = [_province_table("tablo-1-iller", figures.main, labels)]
+    tables = [_province_table("tablo-1-iller", labels.table_provinces, figures.main, labels, totals=True)]
     if figures.cumulative:
-        tables.append(_province_table("tablo-2-iller-kumulatif", figures.cumulative, labels))
+        tables.append(_province_table("tablo-2-iller-kumulatif", labels.table_provinces, figures.cumulative,
+                                      labels, totals=True))
     tables += [
-        DataTable("tum-iller", f"{labels.table_all_provinces} ({span_label(summary.span)})",
-                  _ranking_columns(summary.span, labels, labels.province),
-                  [_ranking_cells(r) for r in summary.ranking]),
-        DataTable("fasillar", f"{labels.table_chapters} ({span_label(main_span)})",
-                  _item_columns(main_span, labels, labels.chapter),
-                  [[l.row.name, i, f"{chapter_code(c.code)} {c.name}", c.value]
-                   for l in figures.leaders for i, c in enumerate(l.chapters, start=1)]),
-        DataTable("ulkeler", f"{labels.table_countries} ({span_label(main_span)})",
-                  _item_columns(main_span, labels, labels.country),
-                  [[l.row.name, i, c.name, c.value]
-                   for l in figures.leaders for i, c in enumerate(l.countries, start=1)]),
-        DataTable("bolgeler", f"{labels.table_regions} ({span_label(summary.span)})",
-                  _ranking_columns(summary.span, labels, labels.region),
-                  [_ranking_cells(r, r.name) for r in summary.regions]),
+        _province_table("tum-iller", labels.table_all_provinces, summary, labels, totals=False),
+        _items_table("fasillar", labels.table_chapters, figures, labels, "chapter"),
+        _items_table("ulkeler", labels.table_countries, figures, labels, "country"),
+        _region_table(summary, labels),
     ]
     if summary.technology:
-        tables.append(DataTable(
-            "teknoloji", f"{labels.table_technology} (%) ({span_label(summary.span)})",
-            [Column(labels.province, "text")] + [Column(f"{n} (%)", "pct") for n in labels.technology.values()]
-            + [Column(labels.manufactured_share, "pct")],
-            [[upper_tr(r.name) if r.name else labels.turkiye] + [r.shares[k] for k in labels.technology]
-             + [r.manufactured_share] for r in summary.technology]))
+        tables.append(_technology_table(summary, labels))
     if figures.head_office:
-        tables.append(DataTable(
-            "merkez-ili", f"{labels.table_head_office} (%) ({span_label(summary.span)})",
-            [Column(labels.plate, "int"), Column(labels.province, "text"),
-             Column(f"{labels.activity_share} – {labels.value_usd}", "usd"), Column(labels.activity_share, "pct"),
-             Column(f"{labels.head_office_share} – {labels.value_usd}", "usd"),
-             Column(labels.head_office_share, "pct")],
-            [[r.plate, upper_tr(r.name), r.activity, r.activity_share, r.head_office, r.head_office_share]
-             for r in figures.head_office]))
+        tables.append(_head_office_table(figures, labels))
     return tables
-
-
-def _csv_value(value, kind: Kind) -> str:
-    if value is None:
-        return ""
-    if kind == "usd":
-        return format(round_half_up(value, 2), "f")
-    if kind == "pct":
-        return format(round_half_up(value, 1), "f")
-    return str(value)
-
-
-def to_csv(table: DataTable) -> bytes:
-    """UTF-8, comma-separated, decimal point: dollars to the cent, per cents to one
-    decimal as published."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([c.label for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_value(v, c.kind) for v, c in zip(row, table.columns)])
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(tables: list[DataTable], config: Config, created: dt.datetime) -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
-    workbook.set_properties({"title": config.title, "author": config.publisher, "created": created})
-    styles = {
-        "title": workbook.add_format({"bold": True, "font_size": 13}),
-        "meta": workbook.add_format({"italic": True, "font_color": "#444444"}),
-        "header": workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top",
-                                       "bg_color": "#dde6f0"}),
-        "link": workbook.add_format({"font_color": "#123c69", "underline": 1}),
-    }
-    formats = {kind: workbook.add_format({"num_format": f}) for kind, f in XLSX_FORMATS.items()}
-    cover = workbook.add_worksheet(config.labels.cover)
-    cover.write(0, 0, config.title, styles["title"])
-    cover.write(1, 0, config.publisher, styles["meta"])
-    cover.set_column(0, 0, 28)
-    cover.set_column(1, 1, 70)
-    for index, table in enumerate(tables, start=3):
-        cover.write_url(index, 0, f"internal:'{table.name}'!A1", styles["link"], table.name)
-        cover.write(index, 1, table.title)
-    for table in tables:
-        _write_sheet(workbook.add_worksheet(table.name[:31]), table, config, styles, formats)
-    workbook.close()
-    return buffer.getvalue()
-
-
-def _write_sheet(sheet, table: DataTable, config: Config, styles: dict, formats: dict) -> None:
-    sheet.write(0, 0, table.title, styles["title"])
-    sheet.write(1, 0, f"{config.labels.value_usd}; {config.publisher}", styles["meta"])
-    header_row = 3
-    for col, column in enumerate(table.columns):
-        sheet.write(header_row, col, column.label, styles["header"])
-        sheet.set_column(col, col, max(11, min(40, len(column.label) + 2)), formats[column.kind])
-    for r, row in enumerate(table.rows, start=header_row + 1):
-        for col, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, Decimal):
-                sheet.write_number(r, col, float(value))
-            else:
-                sheet.write(r, col, value)
-    sheet.write(len(table.rows) + header_row + 2, 0, config.labels.table_note, styles["meta"])
-    sheet.freeze_panes(header_row + 1, 0)

@@ -102,11 +102,12 @@ def test_html_is_self_contained(sample_build):
 
 def test_output_files(sample_build):
     names = sorted(p.name for p in sample_build.iterdir())
+    csvs = ["tablo-1-iller.csv", "tum-iller.csv", "fasillar.csv", "ulkeler.csv", "bolgeler.csv", "teknoloji.csv",
+            "merkez-ili.csv", "veriler-2023.csv"]
     assert names == sorted([
-        f"{STEM}.html", f"{STEM}.pdf", "tablolar-2023.xlsx", "tablo-1-iller.csv", "tum-iller.csv",
-        "fasillar.csv", "ulkeler.csv", "grafik-fasillar.svg", "grafik-fasillar.png",
-        "grafik-ulkeler.svg", "grafik-ulkeler.png", "manifest.json", "bolgeler.csv", "teknoloji.csv",
-        "merkez-ili.csv",
+        f"{STEM}.html", f"{STEM}.pdf", "tablolar-2023.xlsx", "veriler-2023.parquet", *csvs,
+        *(f"{name}-metadata.json" for name in csvs),
+        "grafik-fasillar.svg", "grafik-fasillar.png", "grafik-ulkeler.svg", "grafik-ulkeler.png", "manifest.json",
     ])
 
 
@@ -115,20 +116,21 @@ def test_workbook_holds_numbers(sample_build):
 
     workbook = load_workbook(sample_build / "tablolar-2023.xlsx")
     cover = workbook["Kapak"]
-    listed = [cover.cell(row, 1).value for row in range(4, 4 + len(workbook.sheetnames) - 1)]
+    listed = [row[0] for row in cover.iter_rows(min_row=9, values_only=True)]
     assert listed == workbook.sheetnames[1:]
     sheet = workbook["tablo-1-iller"]
     assert sheet["A1"].value == "Faaliyet İllerine Göre İhracat (2023)"
     assert "ABD Doları" in sheet["A2"].value
-    first = [cell.value for cell in sheet[5]]
-    assert first[:3] == [1, 34, "İSTANBUL"]
-    assert first[3] == pytest.approx(55_229_000_000) and first[5] == pytest.approx(59_381_000_000)
-    assert sheet.cell(5, 4).number_format == "#,##0.00" and sheet.cell(5, 5).number_format == "0.0"
-    assert sheet.freeze_panes == "A5"
+    first = [cell.value for cell in sheet[6]]
+    assert first[:5] == ["2023", 1, "34", "İstanbul", "2022"]
+    assert first[5] == pytest.approx(55_229_000_000) and first[7] == pytest.approx(59_381_000_000)
+    assert sheet.cell(6, 6).number_format == "#,##0.00" and sheet.cell(6, 7).number_format == "0.0"
+    assert sheet.freeze_panes is None
 
 
 def test_csv_table_has_exact_values(sample_build):
     lines = (sample_build / "tablo-1-iller.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("Sıra,Plaka,İL,2022 (ABD Doları)")
-    assert lines[1] == "1,34,İSTANBUL,55229000000.00,21.7,59381000000.00,23.2,7.5"
-    assert lines[-1] == ",,Toplam,254170000000.00,100.0,255809000000.00,100.0,0.6"
+    assert lines[0] == ("Dönem,Sıra,Plaka,İl,Önceki dönem,Önceki dönem değeri (ABD Doları),Önceki dönem payı (%),"
+                        "Değer (ABD Doları),Pay (%),Değişim (%)")
+    assert lines[1] == "2023,1,34,İstanbul,2022,55229000000.00,21.7,59381000000.00,23.2,7.5"
+    assert lines[-1] == "2023,,TR,Toplam,2022,254170000000.00,100.0,255809000000.00,100.0,0.6"

@@ -257,18 +257,20 @@ def displayed_rows(records) -> list[list[str]]:
 
 
 def csv_rows(records) -> list[list[str]]:
-    """Tablo 1's rows as ``tablo-1-iller.csv`` holds them: cents, and per cents to one
-    decimal with a point (``Toplam`` has shares of 100)."""
+    """Tablo 1's rows as ``tablo-1-iller.csv`` holds them: the period in a column, plate
+    codes of two digits, names as the reference spells them, ``Diğer`` and ``Toplam``
+    marked by the codes ``DIGER`` and ``TR`` and without a rank; cents, and per cents to
+    one decimal with a point (``Toplam`` has shares of 100)."""
     lines = table_lines(records)
     total = lines[-1]
+    codes = {"Diğer": "DIGER", "Toplam": "TR"}
 
     def point(value: Decimal) -> str:
         return str(half_up(value, 1))
 
-    def blank(number: int | None) -> str:
-        return "" if number is None else str(number)
-
-    return [[blank(line.rank), blank(line.plate), line.label,
+    return [["2022", "" if line.rank is None else str(line.rank),
+             codes.get(line.label) or f"{line.plate:02d}",
+             line.label if line.plate is None else PROVINCES[line.plate][0], "2021",
              f"{line.previous:.2f}", point(share(line.previous, total.previous)),
              f"{line.current:.2f}", point(share(line.current, total.current)),
              point(change(line.current, line.previous))]
@@ -364,6 +366,6 @@ def test_sentences_in_html_and_pdf(built):
 def test_table_csv(built):
     with open(built.out / "tablo-1-iller.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["Sıra", "Plaka", "İL", "2021 (ABD Doları)", "2021 Pay (%)", "2022 (ABD Doları)",
-                       "2022 Pay (%)", "Değişim (%)"]
+    assert rows[0] == ["Dönem", "Sıra", "Plaka", "İl", "Önceki dönem", "Önceki dönem değeri (ABD Doları)",
+                       "Önceki dönem payı (%)", "Değer (ABD Doları)", "Pay (%)", "Değişim (%)"]
     assert rows[1:] == csv_rows(built.records)

@@ -106,8 +106,9 @@ def test_next_release_comes_from_the_calendar(tmp_path, sample_data):
 def test_download_links_are_relative_and_name_files_of_the_same_build(monthly_build):
     page = page_of(monthly_build, "2024-06")
     links = [a.get("href") for a in page.xpath("//nav[@class='downloads']//a")]
-    assert links[:2] == ["faaliyet-illerine-gore-ihracat-2024-06.pdf", "tablolar-2024-06.xlsx"]
-    assert {Path(link).suffix for link in links[2:]} == {".csv"}
+    assert links[:4] == ["faaliyet-illerine-gore-ihracat-2024-06.pdf", "tablolar-2024-06.xlsx",
+                         "veriler-2024-06.csv", "veriler-2024-06.parquet"]
+    assert {Path(link).suffix for link in links[4:]} == {".csv"}
     for link in links:
         assert "/" not in link and (monthly_build / link).is_file(), link
     contents = [a.get("href")[1:] for a in page.xpath("//nav[@class='contents']//a")]

@@ -141,7 +141,7 @@ def test_namibia_negative_values_and_spellings_are_data(tmp_path):
     result = build(tmp_path, write(tmp_path / "veri.csv", rows))
     assert result.returncode == 0, result.stderr
     countries = (tmp_path / "out" / "ulkeler.csv").read_text(encoding="utf-8")
-    assert "İstanbul,2,Namibya,759.50" in countries
+    assert "34,İstanbul,2,NA,Namibya,759.50" in countries
 
 
 def test_unwritable_output_is_one_turkish_line(tmp_path):
