@@ -82,11 +82,11 @@ def test_notes_release_dates_and_contact_in_html_and_pdf(monthly_build):
     assert [text(li) for li in notes.xpath(".//li")][-1] == "Toplamlar yuvarlama nedeniyle tutmayabilir."
     assert "Faaliyet ili, ihracata konu malın üretildiği ildir." in text(notes)
     facts = dict(zip(map(text, notes.xpath(".//dt")), map(text, notes.xpath(".//dd"))))
-    assert facts == {"Yayın tarihi": "1 Temmuz 2024", "Kaynak": "T.C. Ticaret Bakanlığı",
+    assert facts == {"Yayım tarihi": "1 Temmuz 2024", "Kaynak": "T.C. Ticaret Bakanlığı",
                      "İletişim": "T.C. Ticaret Bakanlığı · www.ticaret.gov.tr"}
-    assert "Yayın tarihi: 1 Temmuz 2024" in text(page.xpath("//header")[0])
+    assert "Yayım tarihi: 1 Temmuz 2024" in text(page.xpath("//header")[0])
     printed = squash(pdf_text(monthly_build / "faaliyet-illerine-gore-ihracat-2024-06.pdf"))
-    assert "Yayın tarihi: 1 Temmuz 2024" in printed and "4. Toplamlar yuvarlama nedeniyle tutmayabilir." in printed
+    assert "Yayım tarihi: 1 Temmuz 2024" in printed and "4. Toplamlar yuvarlama nedeniyle tutmayabilir." in printed
     assert printed.count("Kaynak: T.C. Ticaret Bakanlığı") == len(numbered_captions(page))
 
 
@@ -99,7 +99,7 @@ def test_next_release_comes_from_the_calendar(tmp_path, sample_data):
     assert result.returncode == 0, result.stderr
     page = page_of(tmp_path / "out", "2023")
     header = text(page.xpath("//header")[0])
-    assert "Yayın tarihi: 3 Temmuz 2024 · Bir sonraki yayın: 2 Ağustos 2024" in header
+    assert "Yayım tarihi: 3 Temmuz 2024 · Bir sonraki yayım: 2 Ağustos 2024" in header
     assert "Kaynak: Ticaret Bakanlığı, dış ticaret kayıtları" in text(page.xpath("//p[@class='source']")[0])
 
 
