@@ -7,6 +7,7 @@ file, each in a fresh process, in one sitting.
     .venv/bin/python benchmarks/run.py --shapes float-800k  # one shape
     .venv/bin/python benchmarks/run.py --rows 1000000       # smaller, to try the script
     .venv/bin/python benchmarks/run.py --write benchmarks/RESULTS.md
+    .venv/bin/python benchmarks/run.py --engines duckdb        # without Spark (reportgen[spark])
 
 Shapes differ where real data differ: values in cents or full-precision floats (as after
 a currency conversion), 6 k, 20 k or 800 k distinct product codes, 80 or 230 countries,
@@ -18,6 +19,10 @@ outside, peak memory as the largest resident set of the process and its children
 pandas and Polars ways only read the file and group it twice (by chapter and by country);
 reportgen's data stages also validate every value, classify technology, find repeated
 records and sum exactly. Generated files go to ``benchmarks/data/`` (git-ignored).
+
+With ``--engines duckdb spark`` (the default) the same build also runs on Apache Spark in
+local mode (``engine: spark``, ``local[2]``), taking turns with the others; its session's
+start (the JVM) is timed apart from its data stages.
 """
 
 from __future__ import annotations
@@ -143,18 +148,27 @@ def way_polars(path: Path) -> None:
     assert len(frame.group_by(["year", "month", "province", "country"]).agg(pl.col("value_usd").sum()))
 
 
-def way_reportgen(path: Path, period: str, out: Path, profiles: bool = False) -> dict:
-    """The real build through its public entry, with the data stages' time."""
+def way_reportgen(path: Path, period: str, out: Path, profiles: bool = False, engine: str = "duckdb") -> dict:
+    """The real build through its public entry, with the data stages' time (and, on Spark,
+    the session's start, which comes first and is not in the data stages)."""
     from reportgen.build import build
     from reportgen.config import load_config
 
+    config = load_config(None, {"data": [str(path)], "period": period, "profiles": profiles, "engine": engine})
+    start = {}
+    if engine == "spark":
+        from reportgen.data.spark import shared_session
+
+        started = time.perf_counter()
+        shared_session(config.spark)
+        start = {"start_seconds": time.perf_counter() - started}
     marks: dict[str, float] = {}
 
     def hook(stage: str, *progress) -> None:
         marks.setdefault(stage, time.perf_counter())
 
-    build(load_config(None, {"data": [str(path)], "period": period, "profiles": profiles}), out=out, progress=hook)
-    return {"data_seconds": marks["compute"] - marks["load"]}
+    build(config, out=out, progress=hook)
+    return {"data_seconds": marks["compute"] - marks["load"], **start}
 
 
 def measure(way: str, path: Path, *more: str) -> dict:
@@ -187,8 +201,10 @@ def run_way(way: str, path: Path, period: str, out: Path) -> None:
     elif way == "polars":
         way_polars(path)
     else:
-        extra = way_reportgen(path, period, out, profiles=way == "reportgen-profiles")
-    print(json.dumps({"peak_mb": max(own_peak_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
+        extra = way_reportgen(path, period, out, profiles=way == "reportgen-profiles",
+                              engine="spark" if way == "reportgen-spark" else "duckdb")
+    print(json.dumps({"peak_mb": max(own_peak_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                                     *live_children_peak_kb()) / 1024,
                       **extra}))
 
 
@@ -199,6 +215,21 @@ def own_peak_kb() -> int:
     return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1))
 
 
+def live_children_peak_kb() -> list[int]:
+    """The peak resident set of each child still running: Spark's JVM, which lives until
+    this process ends, so ``RUSAGE_CHILDREN`` (finished children only) never sees it."""
+    peaks = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == os.getpid():
+                peaks.append(int(re.search(r"^VmHWM:\s+(\d+) kB", (stat.parent / "status").read_text(),
+                                           re.MULTILINE).group(1)))
+        except (OSError, AttributeError, IndexError, ValueError):
+            continue
+    return peaks
+
+
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = os.getloadavg()[0]
@@ -207,9 +238,16 @@ def machine() -> str:
 
 
 def versions() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    return ", ".join(f"{name} {version(name)}" for name in ("duckdb", "pandas", "polars", "weasyprint", "reportgen"))
+    names = ("duckdb", "pyspark", "pandas", "polars", "weasyprint", "reportgen")
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            pass
+    return ", ".join(found)
 
 
 def sample(kind: str) -> Path:
@@ -226,6 +264,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=50_000_000, help="rows of the large run (0: none)")
     parser.add_argument("--write", type=Path, help="also write the results to this Markdown file")
     parser.add_argument("--runs", type=int, default=3, help="runs of each way; the median is reported")
+    parser.add_argument("--engines", nargs="+", choices=["duckdb", "spark"], default=["duckdb", "spark"],
+                        help="engines to compare on the --rows shapes (DuckDB is always measured: the reference)")
     parser.add_argument("--way", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--period", default=PERIOD, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -247,10 +287,16 @@ def main() -> None:
     runs = [(shape, args.rows) for shape in shapes]
     if args.large:
         runs.append((SHAPES[0], args.large))
+    spark = "spark" in args.engines
+    engines = []
     for shape, rows in runs:
         path = generate(shape, rows)
-        ours, pandas, polars = rounds([("reportgen", path), ("pandas", path), ("polars", path)],
-                                      args.runs if rows == args.rows else 1)
+        with_spark = spark and rows == args.rows
+        ours, pandas, polars, *on_spark = rounds(
+            [("reportgen", path), ("pandas", path), ("polars", path)] + [("reportgen-spark", path)] * with_spark,
+            args.runs if rows == args.rows else 1)
+        if on_spark:
+            engines.append(engine_line(shape, ours, on_spark[0]))
         label = shape.name if rows == args.rows else f"{shape.name}, {rows // 1_000_000} M rows"
         line = (f"| {label} | {shape.file_format} | {ours['seconds']:.1f} s | {ours['peak_mb']:.0f} | "
                 f"{ours['data_seconds']:.1f} s | {pandas['seconds']:.1f} s, {pandas['peak_mb']:.0f} MB | "
@@ -258,6 +304,14 @@ def main() -> None:
                 f"×{pandas['seconds'] / ours['data_seconds']:.1f} | ×{polars['seconds'] / ours['data_seconds']:.1f} |")
         print(line, flush=True)
         lines.append(line)
+    if engines:
+        records = f"{args.rows:,}".replace(",", ".")
+        table = ["", f"### Engines: DuckDB and Spark local (`local[2]`), the same {records} records", "",
+                 "| shape | DuckDB total | DuckDB data stages | Spark total | Spark start | "
+                 "Spark data stages | peak MB (DuckDB, Spark) | Spark data stages vs DuckDB |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|", *engines]
+        print("\n".join(table), flush=True)
+        lines += table
     more = ["", "### The sample data (0.3 M records)", "", "| build | total | peak MB |", "|---|---:|---:|"]
     print("\n".join(more), flush=True)
     for label, way, period in [("annual bulletin (2023)", "reportgen", "2023"),
@@ -275,6 +329,14 @@ def main() -> None:
     print("\n".join(preview), flush=True)
     if args.write:
         args.write.write_text("\n".join(lines + more + preview) + "\n", encoding="utf-8")
+
+
+def engine_line(shape: Shape, duckdb: dict, spark: dict) -> str:
+    """A row of the engines table; Spark's peak is its JVM's (a child process)."""
+    return (f"| {shape.name} | {duckdb['seconds']:.1f} s | {duckdb['data_seconds']:.1f} s | {spark['seconds']:.1f} s | "
+            f"{spark['start_seconds']:.1f} s | {spark['data_seconds']:.1f} s | "
+            f"{duckdb['peak_mb']:.0f}, {spark['peak_mb']:.0f} | "
+            f"×{spark['data_seconds'] / duckdb['data_seconds']:.1f} |")
 
 
 def preview_latencies(data: Path, edits: int = 10) -> list[float]:

@@ -143,13 +143,16 @@ def _options(function):
                      help="Dönem: 2023 (yıllık bülten), 2024-06 (aylık bülten) ya da latest (verideki son ay)."),
         click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
                      help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer."),
+        click.option("--engine", type=click.Choice(["duckdb", "spark"]),
+                     help="Verileri okuyup toplayan motor: duckdb (varsayılan, bu bilgisayarda) ya da spark "
+                          "(Apache Spark; config.yaml'daki spark.master ile bir kümede de çalışır)."),
     ]):
         function = option(function)
     return function
 
 
 def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-          templates: Optional[Path], **more):
+          templates: Optional[Path], engine: Optional[str], **more):
     """The config file with the command line on top; paths given on the command line are
     relative to the current folder."""
     from .config import load_config
@@ -158,6 +161,7 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
         "period": period,
         "data": [str(Path(d).absolute()) for d in data] or None,
         "templates_dir": str(templates.absolute()) if templates else None,
+        "engine": engine,
         **more,
     }
     return load_config(_config_file(config_path), overrides)
@@ -176,12 +180,12 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
               help="Yalnızca bu ilin profilini yazar (ad ya da plaka; birden çok verilebilir).")
 @click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz (uyarılar her zaman yazdırılır).")
 def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-          templates: Optional[Path], out: Optional[Path], strict: Optional[bool], profiles: Optional[bool],
-          provinces: tuple[str, ...], quiet: bool) -> None:
+          templates: Optional[Path], engine: Optional[str], out: Optional[Path], strict: Optional[bool],
+          profiles: Optional[bool], provinces: tuple[str, ...], quiet: bool) -> None:
     from .build import build as run_build
     from .errors import one_line
 
-    config = _load(config_path, data, period, templates, strict=strict, profiles=profiles,
+    config = _load(config_path, data, period, templates, engine, strict=strict, profiles=profiles,
                    provinces=list(provinces) or None)
     console = _console(quiet)
     with _progress(console) as progress:
@@ -194,10 +198,10 @@ def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 @main.command(options_metavar=OPTIONS, help="Şablonlara verilen bağlamın tamamını JSON olarak yazdırır.")
 @_options
 def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-            templates: Optional[Path]) -> None:
+            templates: Optional[Path], engine: Optional[str]) -> None:
     from .render import context_json
 
-    click.echo(context_json(_template_context(_load(config_path, data, period, templates))))
+    click.echo(context_json(_template_context(_load(config_path, data, period, templates, engine))))
 
 
 def _template_context(config):
@@ -215,10 +219,10 @@ def _template_context(config):
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, metavar="SAYI",
               help="Dinlenecek bağlantı noktası (1-65535).")
 def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-          templates: Optional[Path], port: int) -> None:
+          templates: Optional[Path], engine: Optional[str], port: int) -> None:
     from .serve import serve as run_server
 
-    run_server(lambda: _load(config_path, data, period, templates), host="127.0.0.1", port=port,
+    run_server(lambda: _load(config_path, data, period, templates, engine), host="127.0.0.1", port=port,
                console=_console(False), config_file=_config_file(config_path))
 
 
@@ -249,10 +253,10 @@ def templates_export(folder: Path) -> None:
 @templates.command("reference", options_metavar=OPTIONS, help="Şablon değişkenlerini ve süzgeçlerini örnekleriyle Markdown olarak yazar.")
 @_options
 def templates_reference(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
-                        templates: Optional[Path]) -> None:
+                        templates: Optional[Path], engine: Optional[str]) -> None:
     from .template_docs import reference_markdown
 
-    context = _template_context(_load(config_path, data, period, templates))
+    context = _template_context(_load(config_path, data, period, templates, engine))
     click.echo(reference_markdown(context.as_dict()), nl=False)
 
 

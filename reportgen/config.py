@@ -57,9 +57,10 @@ class CsvOptions(_Strict):
 
 
 class DatabaseSource(_Strict):
-    """A database instead of files: an SQLAlchemy URL and a table or a query."""
+    """A database instead of files: an SQLAlchemy URL and a table or a query; with
+    ``engine: spark``, no URL: a table or query of the Spark session's catalog."""
 
-    url: str
+    url: Optional[str] = None
     table: Optional[str] = None
     query: Optional[str] = None
 
@@ -75,6 +76,8 @@ class DatabaseSource(_Strict):
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
 
+        if self.url is None:
+            return "spark"
         try:
             return make_url(self.url).render_as_string(hide_password=True)
         except (ArgumentError, ValueError):
@@ -84,6 +87,15 @@ class DatabaseSource(_Strict):
 class XlsxOptions(_Strict):
     sheet: Optional[str] = None
     """The sheet that holds the data; the first sheet when not given."""
+
+
+class SparkOptions(_Strict):
+    """Where Spark runs: the same build on this machine or on a cluster."""
+
+    master: str = "local[2]"
+    """``local[N]`` (N cores here), ``spark://host:7077``, ``yarn``, ``k8s://https://host:443``"""
+    conf: dict[str, Union[bool, int, float, str]] = {}
+    """Spark settings as Spark names them (``spark.executor.memory: 8g``)"""
 
 
 class FileLabels(_Strict):
@@ -196,6 +208,10 @@ class Config(_Strict):
     period: Optional[str] = _field("figures", None)
     """Period to build: ``2023`` (the annual bulletin), ``2024-06`` (the monthly bulletin)
     or ``latest`` (the latest month in the data)."""
+    engine: Literal["duckdb", "spark"] = _field("input", "duckdb")
+    """What reads and groups the records: DuckDB in this process, or Apache Spark."""
+    spark: SparkOptions = _field("input", SparkOptions())
+    """With ``engine: spark``: the master URL and settings of the Spark session."""
     data: Union[list[str], DatabaseSource] = _field("input", [], place=True)
     """Input files or glob patterns, relative to the config file; or a database
     (``url`` and ``table`` or ``query``)."""
@@ -265,6 +281,18 @@ class Config(_Strict):
             period_form(value)
         return value
 
+    @field_validator("data")
+    @classmethod
+    def _source_fits_engine(cls, value: Any, info) -> Any:
+        if isinstance(value, DatabaseSource):
+            spark = info.data.get("engine") == "spark"
+            if spark and value.url is not None:
+                raise ValueError("Spark motoru veritabanı adresinden okumaz: 'url' olmadan Spark kataloğundaki "
+                                 "bir 'table' ya da 'query' verin, ya da engine: duckdb")
+            if not spark and value.url is None:
+                raise ValueError("veritabanı için 'url' gerekli (Spark kataloğundaki bir tablo için engine: spark)")
+        return value
+
     @field_validator("file_stem")
     @classmethod
     def _plain_file_name(cls, value: str) -> str:
@@ -321,6 +349,7 @@ class Config(_Strict):
         shown = self.model_dump(mode="json", exclude=self.keys_of(*PARTS) - self.keys_of(*PARTS, places=False))
         if isinstance(self.data, DatabaseSource):
             shown["data"] = {**self.data.model_dump(mode="json"), "url": self.data.masked_url}
+        shown["spark"]["conf"] = {key: "***" for key in self.spark.conf}
         return shown
 
 

@@ -2,12 +2,14 @@
 # Debian/Ubuntu system libraries reportgen needs: Pango/HarfBuzz/fontconfig for WeasyPrint,
 # HarfBuzz-Subset for font subsetting, and for the tests poppler-utils (pdftotext),
 # Chromium (the live preview and the HTML's accessibility are tested in a real headless
-# browser), PostgreSQL (the database source is tested against a real server the tests start)
-# and Node.js with npm, which install axe-core, pinned by package-lock.json, into node_modules/.
+# browser), PostgreSQL (the database source is tested against a real server the tests start),
+# Java 17 for Apache Spark (the Spark engine, tested in local mode) and Node.js with npm, which
+# install axe-core, pinned by package-lock.json, into node_modules/.
 # Installs only what is missing, so it needs no network on a machine that has them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 poppler-utils chromium postgresql)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 poppler-utils chromium postgresql
+          openjdk-17-jre-headless)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

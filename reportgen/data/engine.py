@@ -79,7 +79,8 @@ class DatabaseEngine:
             raise ConfigError(f"veritabanı adresi kullanılamıyor ({_driver_problem(exc)}): {source.masked_url}",
                               key="data.url") from None
         except ImportError as exc:
-            raise ConfigError(f"veritabanı sürücüsü yüklü değil ({exc.name}): {source.masked_url}",
+            extra = "; kurmak için: pip install 'reportgen[postgres]'" if exc.name == "psycopg" else ""
+            raise ConfigError(f"veritabanı sürücüsü yüklü değil ({exc.name}): {source.masked_url}{extra}",
                               key="data.url") from None
         self.dialect = SQLGLOT_DIALECTS.get(self.engine.dialect.name, self.engine.dialect.name)
         try:

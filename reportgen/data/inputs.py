@@ -1,5 +1,5 @@
 """A build's inputs opened for reading: the engine that will group the records (DuckDB in
-process over files, or the configured database) and the sources it reads."""
+process over files, the configured database, or Spark) and the sources it reads."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ all 10 M records against 172 prefixes, spilling, and the scan took twice as long
 @contextmanager
 def open_inputs(config: Config) -> Iterator[tuple[Engine, list[Source], list[Path]]]:
     """The engine, the opened sources and the input files; closed when the block ends."""
+    if config.engine == "spark":
+        from .spark import open_spark
+
+        with open_spark(config) as opened:
+            yield opened
+        return
     import duckdb
 
     if isinstance(config.data, DatabaseSource):

@@ -3,8 +3,8 @@
 Every query is an expression tree: column names, file and table names and every value
 taken from the data enter it as identifier or literal nodes that SQLGlot quotes for the
 target dialect, never by pasting text. The SQL below is a portable subset (CASE guards
-instead of TRY_CAST, anchored regular expressions, GROUPING SETS, FILTER) that DuckDB,
-PostgreSQL and Spark all run.
+alongside TRY_CAST where the engine has one, anchored regular expressions, GROUPING SETS,
+one-column GROUPING) that DuckDB, PostgreSQL and Spark all run.
 
 One scan does all the work: each source's columns are turned into canonical typed
 columns (invalid values become NULL and are counted), every record is classified by
@@ -74,9 +74,9 @@ def _guard(condition: exp.Expression, value: exp.Expression) -> exp.Expression:
 
 def _cast(value: exp.Expression, to: str) -> exp.Expression:
     """A cast under a CASE guard. DuckDB may evaluate it before the guard (a Parquet NaN
-    pushed into the scan), so it is a TRY_CAST where the engine has one; the guard
-    decides the value either way."""
-    return exp.TryCast(this=value, to=exp.DataType.build(to))
+    pushed into the scan), so it is a TRY_CAST where the engine has one (``safe``: Spark's
+    too); the guard decides the value either way."""
+    return exp.TryCast(this=value, to=exp.DataType.build(to), safe=True)
 
 
 def _regex(value: exp.Expression, pattern: str) -> exp.Expression:
@@ -126,7 +126,8 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
     """A source's records as canonical columns: ``year`` and ``month`` BIGINT,
     ``province``, ``hs_code``, ``country`` and ``hq_province`` text, ``value_usd``
     DECIMAL(38,6). With ``raw``, each column also as the source holds it (``raw_NAME``)
-    and the record's row number (``row_number``), for naming an offending record."""
+    and the record's row number (``row_number``), for naming an offending record; the raw
+    value is not cast, so Python writes it the same way whichever engine read it."""
     selected = []
     for name in CANONICAL:
         column = columns.get(name, Column(None))
@@ -144,7 +145,7 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
             value = as_text(source, column.kind)
         selected.append(exp.alias_(value, name))
         if raw:
-            selected.append(exp.alias_(as_text(source.copy(), column.kind), f"raw_{name}"))
+            selected.append(exp.alias_(source.copy(), f"raw_{name}"))
     if raw and row is not None:
         selected.append(exp.alias_(row, "row_number"))
     return exp.select(*selected).from_(relation)
@@ -165,13 +166,23 @@ def _flag(condition: exp.Expression, bit: int) -> exp.Expression:
 
 AGGREGATE = """
 SELECT year, month, province, chapter, level, flags, country, hq_province,
-       GROUPING(province, chapter, level, flags, country, hq_province) AS grouping_set,
        SUM(value_usd) AS value,
        COUNT(*) AS records
 FROM classified
 GROUP BY GROUPING SETS ((year, month, province, chapter, level, flags), (year, month, province, country),
                         (year, month, hq_province))
 """
+
+
+def _grouping_set() -> exp.Expression:
+    """``GROUPING(province, …, hq_province)`` written as one-column GROUPINGs times their
+    bits: the same number, and Spark's GROUPING takes a single column."""
+    bits = [exp.Mul(this=exp.Grouping(expressions=[exp.column(name)]),
+                    expression=exp.Literal.number(1 << (len(GROUPED) - 1 - i))) for i, name in enumerate(GROUPED)]
+    total = bits[0]
+    for bit in bits[1:]:
+        total = exp.Add(this=total, expression=bit)
+    return exp.alias_(total, "grouping_set")
 
 
 def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]) -> exp.Select:
@@ -193,7 +204,7 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
                                 expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
         exp.alias_(flags, "flags"),
     ).from_(exp.alias_(exp.Subquery(this=records), "records"))
-    query = _sql(AGGREGATE)
+    query = _sql(AGGREGATE).select(_grouping_set())
     for n in lengths:
         classified = classified.join(
             exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), join_type="left",

@@ -13,7 +13,7 @@ import glob
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Union
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +24,9 @@ from ..errors import ConfigError, DataError
 from .dialect import Dialect, dialect, header_names, transcode
 from .engine import DatabaseEngine, DuckDBEngine
 from .queries import Column, canonical, kind_of
+
+if TYPE_CHECKING:
+    from .spark import SparkEngine
 
 REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
 OPTIONAL = ("hq_province",)
@@ -75,7 +78,7 @@ def find_files(patterns: Iterable[str], resolve: Callable[[str], Path]) -> list[
     return files
 
 
-def _columns(label: str, types: dict[str, str], columns: Columns, dialect_name: str) -> dict[str, Column]:
+def canonical_columns(label: str, types: dict[str, str], columns: Columns, dialect_name: str) -> dict[str, Column]:
     """Each canonical column's source column and kind; a missing required column, a
     product code that is not text, or a type no column can hold is an error."""
     wanted = columns.model_dump()
@@ -180,7 +183,8 @@ def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOpt
         if FORMATS[path.suffix.lower()] == "parquet":
             raise DataError("Parquet dosyası açılamadı (bozuk ya da Parquet değil)", file=path) from None
         raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
-    return Source(label=str(path), relation=table, columns=_columns(str(path), types, options.columns, "duckdb"),
+    return Source(label=str(path), relation=table,
+                  columns=canonical_columns(str(path), types, options.columns, "duckdb"),
                   row=row, decimal=found.decimal if found else ".", path=path, dialect=found)
 
 
@@ -204,8 +208,9 @@ def user_query(text: str, dialect_name: str) -> exp.Expression:
     return statements[0]
 
 
-def open_database(engine: DatabaseEngine, database: DatabaseSource, columns: Columns) -> list[Source]:
-    """A database table or query; it stays in the database."""
+def open_database(engine: Union[DatabaseEngine, "SparkEngine"], database: DatabaseSource,
+                  columns: Columns) -> list[Source]:
+    """A database (or Spark catalog) table or query; it stays where it is."""
     if database.query:
         relation: exp.Expression = exp.alias_(exp.Subquery(this=user_query(database.query, engine.dialect)),
                                               "kaynak")
@@ -216,4 +221,4 @@ def open_database(engine: DatabaseEngine, database: DatabaseSource, columns: Col
         types = engine.column_types(relation)
     except Exception as exc:  # noqa: BLE001 - the driver's own error types
         raise DataError(f"tablo ya da sorgu okunamadı: {str(exc).strip().splitlines()[0]}", file=label) from None
-    return [Source(label=label, relation=relation, columns=_columns(label, types, columns, engine.dialect))]
+    return [Source(label=label, relation=relation, columns=canonical_columns(label, types, columns, engine.dialect))]
