@@ -149,10 +149,13 @@ def template_context(config: Config, prepared: Prepared, medium: str = "html", p
                    downloads=downloads)
 
 
-def render_html(config: Config, prepared: Prepared, medium: str = "html", downloads: tuple = ()) -> str:
+def render_html(config: Config, prepared: Prepared, medium: str = "html", downloads: tuple = (),
+                env=None) -> str:
+    """The page for one medium; ``env``, when given, is a Jinja environment whose compiled
+    templates the other medium's page already used."""
     from . import render
 
-    return render.render_html(render.environment(config.templates_path()),
+    return render.render_html(env or render.environment(config.templates_path()),
                               template_context(config, prepared, medium, downloads=downloads))
 
 
@@ -173,7 +176,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     """Every output file's name and bytes; rendering warnings go to the warning channel.
     The PDF, the longest step, is made by a second process while this one makes the page,
     the PNG charts, the tables and the profiles."""
-    from . import tables
+    from . import render, tables
     from .charts import draw_charts
     from .manifest import manifest
     from .opendata import data_files
@@ -183,9 +186,10 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
 
     period = prepared.period
     progress("render")
-    pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf"), prepared.created)
+    env = render.environment(config.templates_path())
+    pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf", env=env), prepared.created)
     data_tables = tables.build_tables(prepared.figures, config.labels)
-    html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables))
+    html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
     progress("tables")
     stem = f"{config.file_stem}-{period.slug}"
     files = {
