@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -23,6 +23,7 @@ from .notices import Notice, collecting, enforce_strict, warn
 from .period import Period, creation_date, parse_period, require_period
 
 if TYPE_CHECKING:
+    from .data.extra import ExtraTable
     from .plotting import Chart
     from .compute import Figures
     from .profiles import Profile
@@ -46,6 +47,10 @@ class Prepared:
     """each profiled province's 13-month chart, by plate code"""
     created: dt.datetime
     """the bulletin's date, from the period (or SOURCE_DATE_EPOCH), never the clock"""
+    extras: dict[str, "ExtraTable"] = field(default_factory=dict)
+    """editors' sections: what each one's query returned, by name"""
+    plates: dict[str, int] = field(default_factory=dict)
+    """each province spelling of the data and its plate: what re-running a query needs"""
 
     @property
     def period(self) -> Period:
@@ -66,10 +71,12 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
     warming = _import_in_background("pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
                                     "matplotlib.backends.backend_agg", "weasyprint")
     from .data.aggregate import aggregate, scan
+    from .data.extra import check_engine
     from .data.inputs import open_inputs
     from .data.validate import repeated_records, validate
 
     require_period(config.period)
+    check_engine(config)
     progress("load")
     with open_inputs(config) as (engine, sources, paths), ThreadPoolExecutor(1) as beside:
         progress("aggregate")
@@ -82,11 +89,12 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
             progress("compute")
             figures, profiles = _figures(config, aggregate(grouped, validated.plates, validated.has_hq))
             created = creation_date(figures.period)
+            extras = run_extra_sections(engine, sources, validated.plates, config, figures.period)
             progress("charts")
             warming.join()
-            from .charts import draw_charts
+            from .charts import draw_charts, draw_extra_charts
 
-            charts = draw_charts(figures, config.labels)
+            charts = {**draw_charts(figures, config.labels), **draw_extra_charts(extras.values())}
             drawn = _in_processes(_profile_charts, _batches(profiles))
         except BaseException:
             concurrent.interrupt()
@@ -94,7 +102,58 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
         for text in validated.warnings + repeats.result():
             warn("data", text)
     return Prepared(figures=figures, charts=charts, inputs=paths, rows=validated.rows, profiles=profiles,
-                    profile_charts={plate: c for batch in drawn for plate, c in batch.items()}, created=created)
+                    profile_charts={plate: c for batch in drawn for plate, c in batch.items()}, created=created,
+                    extras=extras, plates=validated.plates)
+
+
+def run_extra_sections(engine, sources, plates: dict[str, int], config: Config, period: Period,
+                       wanted: Optional[list[str]] = None) -> dict[str, "ExtraTable"]:
+    """Editors' sections (all, or the ``wanted`` ones), their queries run over the
+    records view with the build's reference names."""
+    from .data.extra import names_of, run_some
+    from .technology import refinements
+
+    if not config.extra_sections:
+        return {}
+    if wanted is None:
+        wanted = [s.name for s in config.extra_sections]
+        shown = config.sections if period.is_annual else config.monthly_sections
+        for section in config.extra_sections:
+            if section.after not in shown:
+                warn("config", f"'{section.name}' ek bölümü bu bültende gösterilmiyor: '{section.after}' bölümü "
+                               f"{'yıllık' if period.is_annual else 'aylık'} bültenin bölümleri arasında yok")
+    return run_some(engine, sources, names_of(config, plates), refinements(), config, period, wanted)
+
+
+def view_columns(config: Config, prepared: Prepared) -> list:
+    """The columns of the view editors' queries read, with examples from this data."""
+    from .data import extra
+    from .data.inputs import open_inputs
+    from .technology import refinements
+
+    if not extra.runs_queries(config):
+        return extra.documented_columns()
+    with open_inputs(config) as (engine, sources, _):
+        return extra.view_columns(engine, sources, extra.names_of(config, prepared.plates), refinements())
+
+
+def rerun_extra_sections(config: Config, prepared: Prepared, wanted: list[str]) -> Prepared:
+    """The preview's path when only queries changed: the inputs opened again, the view
+    made, and just the ``wanted`` queries run; every other figure and chart is kept."""
+    from dataclasses import replace
+
+    from .charts import draw_extra_charts
+    from .data.extra import file_name
+    from .data.inputs import open_inputs
+
+    with open_inputs(config) as (engine, sources, _):
+        fresh = run_extra_sections(engine, sources, prepared.plates, config, prepared.period, wanted)
+    names = [s.name for s in config.extra_sections]
+    extras = {name: fresh[name] if name in fresh else prepared.extras[name] for name in names}
+    unchanged = {file_name(name) for name in names if name not in wanted}
+    charts = {key: chart for key, chart in prepared.charts.items() if not key.startswith("ek-") or key in unchanged}
+    charts.update(draw_extra_charts(fresh.values()))
+    return replace(prepared, extras=extras, charts=charts)
 
 
 def _profile_charts(profiles: list["Profile"]) -> dict[int, "Chart"]:
@@ -146,7 +205,7 @@ def template_context(config: Config, prepared: Prepared, medium: str = "html", p
 
     charts = {"trend": prepared.profile_charts[profile.plate]} if profile else prepared.charts
     return Context(prepared.figures, charts, config, prepared.created.date(), medium=medium, profile=profile,
-                   downloads=downloads)
+                   downloads=downloads, extra={} if profile else prepared.extras)
 
 
 def render_html(config: Config, prepared: Prepared, medium: str = "html", downloads: tuple = (),
@@ -177,7 +236,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     The PDF, the longest step, is made by a second process while this one makes the page,
     the PNG charts, the tables and the profiles."""
     from . import render, tables
-    from .charts import draw_charts
+    from .charts import draw_charts, draw_extra_charts
     from .manifest import manifest
     from .opendata import data_files
     from .render import release_of
@@ -188,7 +247,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     progress("render")
     env = render.environment(config.templates_path())
     pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf", env=env), prepared.created)
-    data_tables = tables.build_tables(prepared.figures, config.labels)
+    data_tables = tables.build_tables(prepared.figures, config.labels, prepared.extras.values())
     html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
     progress("tables")
     stem = f"{config.file_stem}-{period.slug}"
@@ -199,6 +258,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
                      release_of(config, prepared.created.date()).date),
         **{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
         **{f"{c.name}.png": c.png for c in draw_charts(prepared.figures, config.labels, raster=True).values()},
+        **{f"{c.name}.png": c.png for c in draw_extra_charts(prepared.extras.values(), raster=True).values()},
     }
     if prepared.profiles:
         progress("profiles", 0, len(prepared.profiles))

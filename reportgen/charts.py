@@ -7,16 +7,24 @@ Charts carry no titles or wording of their own: the template captions them.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from typing import TYPE_CHECKING, Iterable
 
 import matplotlib
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .compute import Figures, Item, TechnologyRow, Trend
 from .config import Labels
 from .plotting import EDGE, GRID, PALETTE, SMALL_TEXT, TECHNOLOGY_PALETTE, Chart, rc_settings, render_chart
-from .turkish import MILLION, chapter_code, month_abbreviation, number
+from .errors import ConfigError
+from .turkish import MILLION, chapter_code, formatted, month_abbreviation, number
+
+from .data.extra import file_name
+
+if TYPE_CHECKING:
+    from .data.extra import ExtraTable
 
 MARKERS = ("o", "s", "^", "D", "v")
 """One marker shape per trend line, so that lines are told apart without their colour."""
@@ -102,6 +110,73 @@ def _technology_chart(rows: list[TechnologyRow], level_names: dict[str, str], to
         axes.spines[side].set_visible(False)
     axes.legend(frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06))
     return figure
+
+
+def _plotted(value, format_name: str) -> float:
+    """A cell as the chart's axis counts it: million dollars where the table shows them."""
+    if value is None:
+        return 0.0
+    return float(value) / float(MILLION) if format_name == "money_million" else float(value)
+
+
+def _extra_chart(table: "ExtraTable") -> Figure:
+    """An editor's query drawn: bars of one column against the first column, each bar's
+    value written as the table writes it; or one line per numeric column across the rows."""
+    charted = table.charted
+    if not charted or not all(c.numeric for c in charted):
+        raise ConfigError(f"'{table.name}' bölümü: grafik için sayısal bir sütun yok (ilk sütun etiket, "
+                          "çizilen sütun sayı olmalı)", key=f"extra_sections.{table.name}.chart")
+    index = {c.name: i for i, c in enumerate(table.columns)}
+    positions = list(range(len(table.rows)))
+    if table.chart == "bar":
+        column = charted[0]
+        values = [row[index[column.name]] for row in table.rows]
+        plotted = [_plotted(v, column.format) for v in values]
+        figure = Figure(figsize=(6.7, 0.9 + 0.3 * len(table.rows)), layout="constrained")
+        axes = figure.add_subplot()
+        axes.barh(positions, plotted, height=0.72, color=PALETTE[0])
+        largest = max((abs(v) for v in plotted), default=0)
+        for y, (value, length) in enumerate(zip(values, plotted)):
+            axes.text(length + largest * 0.01, y, formatted(value, column.format), va="center", fontsize=SMALL_TEXT)
+        axes.set_yticks(positions, table.labels)
+        axes.invert_yaxis()
+        axes.set_xlim(right=largest * 1.15 or 1)
+        axes.tick_params(axis="y", length=0)
+        _readable_ticks(axes.xaxis)
+    else:
+        figure = Figure(figsize=(6.7, 3.4), layout="constrained")
+        axes = figure.add_subplot()
+        for n, column in enumerate(charted):
+            axes.plot(positions, [_plotted(row[index[column.name]], column.format) for row in table.rows],
+                      marker=MARKERS[n % len(MARKERS)], markersize=4, linewidth=1.6,
+                      color=PALETTE[n % len(PALETTE)], label=column.name)
+        axes.set_xticks(positions, table.labels, fontsize=SMALL_TEXT)
+        axes.set_ylim(bottom=min(0, axes.get_ylim()[0]))
+        axes.grid(axis="y", color=GRID, linewidth=0.6)
+        axes.set_axisbelow(True)
+        _readable_ticks(axes.yaxis)
+        if len(charted) > 1:
+            axes.legend(frameon=False, ncols=min(4, len(charted)), loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return figure
+
+
+def _readable_ticks(axis) -> None:
+    """Ticks at steps of 1, 2 or 5 (times a power of ten), written with as many decimals
+    as the step needs, in Turkish number format."""
+    axis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+    ticks = axis.get_majorticklocs()
+    step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else 1
+    places = 0 if step >= 1 else min(6, math.ceil(-math.log10(step)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: number(float(v), places)))
+
+
+def draw_extra_charts(extras: Iterable["ExtraTable"], raster: bool = False) -> dict[str, Chart]:
+    """The charts editors' sections ask for, by chart name."""
+    with matplotlib.rc_context(rc_settings()):
+        return {file_name(t.name): render_chart(file_name(t.name), _extra_chart(t), raster)
+                for t in extras if t.chart != "none" and t.rows}
 
 
 def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[str, Chart]:

@@ -201,16 +201,18 @@ def context(config_path: Optional[Path], data: tuple[str, ...], period: Optional
             templates: Optional[Path], engine: Optional[str]) -> None:
     from .render import context_json
 
-    click.echo(context_json(_template_context(_load(config_path, data, period, templates, engine))))
+    click.echo(context_json(*_template_context(_load(config_path, data, period, templates, engine))))
 
 
 def _template_context(config):
-    """The context a build's templates get, its warnings left to the build."""
-    from .build import prepare, template_context
+    """The context a build's templates get, its warnings left to the build, and the
+    columns of the view editors' queries read."""
+    from .build import prepare, template_context, view_columns
     from .notices import collecting
 
     with collecting():
-        return template_context(config, prepare(config))
+        prepared = prepare(config)
+        return template_context(config, prepared), view_columns(config, prepared)
 
 
 @main.command(options_metavar=OPTIONS, help="Bülteni 127.0.0.1 üzerinde canlı önizler: şablon, ayar ya da veri değişince "
@@ -256,8 +258,8 @@ def templates_reference(config_path: Optional[Path], data: tuple[str, ...], peri
                         templates: Optional[Path], engine: Optional[str]) -> None:
     from .template_docs import reference_markdown
 
-    context = _template_context(_load(config_path, data, period, templates, engine))
-    click.echo(reference_markdown(context.as_dict()), nl=False)
+    context, view = _template_context(_load(config_path, data, period, templates, engine))
+    click.echo(reference_markdown(context.as_dict(), view), nl=False)
 
 
 def _config_file(path: Optional[Path]) -> Optional[Path]:

@@ -5,8 +5,8 @@ Python); the user's file is merged over it key by key, then validated as a whole
 problem is reported at once with its key path and line.
 
 Each top-level field belongs to a *part*: ``input`` (what is read), ``figures`` (what is
-computed and drawn), ``wording`` (text the templates print) or ``output`` (what is written
-where). The live preview and the manifest derive their key lists from these parts.
+computed and drawn), ``queries`` (editors' sections defined by a query), ``wording`` (text the
+templates print) or ``output`` (what is written where). The live preview and the manifest derive their key lists from these parts.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from .errors import ConfigError
 
-PARTS = ("input", "figures", "wording", "output")
+PARTS = ("input", "figures", "queries", "wording", "output")
 _SECTION_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _FILE_STEM = re.compile(r"[\w][\w.-]*")
 
@@ -193,6 +193,48 @@ class Labels(_Strict):
     """column heads and wording of the data files (workbook, CSV, metadata)"""
 
 
+EXTRA_FORMATS = ("text", "number", "number1", "number2", "percent", "money_million", "money_words")
+"""how an editor's query column is shown: as text, a number with 0-2 decimals, a per cent
+(``%7,5``), dollars as million dollars (``1.234``) or in words (``1 milyar 234 milyon dolar``)"""
+
+
+class ExtraSection(_Strict):
+    """An editor's section: a query over the view ``kayitlar`` of the validated records,
+    shown as a numbered table (and chart) after the section ``after``."""
+
+    name: str
+    """its key: the table's anchor and file name, ``extra.<name>`` in templates"""
+    title: str
+    after: str
+    """the bulletin section it follows (one of ``sections`` / ``monthly_sections``)"""
+    query: Optional[str] = None
+    """one SELECT over ``kayitlar`` with parameters :year, :month, :first_month,
+    :previous_year; when not given, ``sections/<name>.sql`` in the template folder"""
+    columns: dict[str, Literal[EXTRA_FORMATS]] = {}  # type: ignore[valid-type]
+    """display format of result columns, by name"""
+    chart: Literal["bar", "line", "none"] = "none"
+    chart_value: Optional[str] = None
+    """the column a bar chart draws; the first numeric column when not given"""
+    unit: str = ""
+    """the caption's unit, e.g. ``Milyon Dolar``"""
+    note: str = ""
+    """a note before the source line"""
+
+    @field_validator("name")
+    @classmethod
+    def _name_form(cls, value: str) -> str:
+        if not _SECTION_NAME.fullmatch(value):
+            raise ValueError(f"bölüm adı küçük harf, rakam ve '_' olmalı: {value!r}")
+        return value
+
+
+class QueryLimits(_Strict):
+    """What an editor's query may cost."""
+
+    rows: int = Field(1000, ge=1, le=100_000)
+    seconds: float = Field(30, gt=0, le=3600)
+
+
 class ReleaseDates(_Strict):
     """When bulletins are published."""
 
@@ -234,6 +276,10 @@ class Config(_Strict):
     """Build profiles of just these provinces (names or plate codes)."""
     profiles: bool = _field("figures", False)
     """Also build a profile (HTML and PDF) of every province, in ``iller/``."""
+    extra_sections: list[ExtraSection] = _field("queries", [])
+    """Editors' tables (and charts) defined by a query over ``kayitlar``."""
+    query_limits: QueryLimits = _field("queries", QueryLimits())
+    """Row and time limits of each editor's query."""
     title: str = _field("wording")
     publisher: str = _field("wording")
     intro: str = _field("wording", "")
@@ -308,6 +354,24 @@ class Config(_Strict):
         if bad:
             raise ValueError(f"bölüm adı küçük harf, rakam ve '_' olmalı: {', '.join(map(repr, bad))}")
         return value
+
+    @field_validator("extra_sections")
+    @classmethod
+    def _unique_extra_names(cls, value: list[ExtraSection]) -> list[ExtraSection]:
+        names = [section.name for section in value]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"ek bölüm adı tek olmalı: {', '.join(map(repr, repeated))}")
+        return value
+
+    @model_validator(mode="after")
+    def _extra_sections_follow_a_section(self) -> "Config":
+        known = set(self.sections) | set(self.monthly_sections)
+        lost = [f"{s.name} (after: {s.after})" for s in self.extra_sections if s.after not in known]
+        if lost:
+            raise ValueError(f"ek bölümün 'after' anahtarı bülten bölümlerinden birini adlandırmalı: "
+                             f"{', '.join(lost)}; bölümler: {', '.join(sorted(known))}")
+        return self
 
     @field_validator("provinces")
     @classmethod

@@ -106,7 +106,7 @@ def tidy_parquet(figures: list[Figure]) -> bytes:
 
 
 def _datatype(column: Column, dialect: Dialect) -> dict | str:
-    if column.kind in ("usd", "pct"):
+    if column.kind in ("usd", "pct", "number"):
         return {"base": "decimal", "format": {"decimalChar": dialect.decimal}}
     if column.kind == "int":
         return "integer"
@@ -130,7 +130,7 @@ def _metadata(url: str, title: str, config: Config, release: dt.date, dialect: D
         "dc:language": "tr",
         "dialect": {"delimiter": dialect.delimiter, "encoding": "utf-8", "header": True,
                     "lineTerminators": [dialect.line_end], "skipInitialSpace": False, "trim": False},
-        "tableSchema": {"columns": columns, "primaryKey": key},
+        "tableSchema": {"columns": columns, **({"primaryKey": key} if key else {})},
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

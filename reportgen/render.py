@@ -27,6 +27,7 @@ from .plotting import Chart
 from .compute import Figures
 from .profiles import Profile
 from .config import Config
+from .data.extra import ExtraTable
 from .errors import TemplateError
 from .fonts import font_files, web_font_faces
 
@@ -145,6 +146,8 @@ class Context:
     """the province of a profile page"""
     downloads: tuple[Download, ...] = ()
     """the build's other files, for the page's download links"""
+    extra: dict[str, ExtraTable] = dataclasses.field(default_factory=dict)
+    """editors' sections by name: what their queries returned"""
 
     def as_dict(self) -> dict[str, Any]:
         shown = self.config.for_templates()
@@ -152,6 +155,7 @@ class Context:
             **({"profile": self.profile} if self.profile else {}),
             "release": release_of(self.config, self.created),
             "downloads": list(self.downloads),
+            "extra": self.extra,
             "figures": self.figures,
             "period": self.figures.period,
             "charts": self.charts,
@@ -303,9 +307,11 @@ def _plain(value: Any, expand_properties: bool = True) -> Any:
     return value
 
 
-def context_json(context: Context) -> str:
-    """The whole template context of a build, as editors see it in templates."""
+def context_json(context: Context, view: list = ()) -> str:
+    """The whole template context of a build, as editors see it in templates, and under
+    ``kayitlar`` the columns editors' queries can read, with examples from the data."""
     variables = context.as_dict()
     plain = _plain(variables)
     plain["web_fonts"] = f"<@font-face kuralları, gömülü yazı tipleri: {len(variables['web_fonts'])} karakter>"
+    plain["kayitlar"] = _plain(list(view))
     return json.dumps(plain, ensure_ascii=False, indent=2)

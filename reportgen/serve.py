@@ -2,7 +2,8 @@
 the data changes, and the open page reloaded.
 
 Figures and charts are cached by a fingerprint of the data files and the config keys that
-shape them, so a template edit only re-renders the HTML (well under a second). A failed
+shape them, so a template edit only re-renders the HTML (well under a second); when only an
+editor's section changes, just its query runs again. A failed
 build shows in the page as well as in the terminal.
 """
 
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Optional
 
-from .build import Prepared, prepare, render_html
+from .build import Prepared, prepare, render_html, rerun_extra_sections
 from .config import Config, DatabaseSource
 from .data.sources import find_files
 from .errors import ConfigError, ReportgenError
@@ -56,6 +57,8 @@ class Preview:
     version: int = 0
     prepared: Optional[Prepared] = None
     fingerprint: Optional[str] = None
+    queries: dict[str, str] = field(default_factory=dict)
+    """each editor's section as the figures were made with it, query text included"""
     watched: dict[Path, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -67,9 +70,16 @@ class Preview:
         try:
             config = self.load_config()
             fingerprint = _fingerprint(config)
+            queries = _query_fingerprints(config)
             with collecting() as notices:
                 if fingerprint != self.fingerprint or self.prepared is None:
                     self.prepared, self.fingerprint = prepare(config), fingerprint
+                elif queries != self.queries:
+                    changed = [name for name, text in queries.items() if self.queries.get(name) != text]
+                    self.prepared = rerun_extra_sections(config, self.prepared, changed)
+                    if changed:
+                        self.console.print(f"Yeniden çalıştırılan sorgular: {', '.join(changed)}")
+                self.queries = queries
                 page = render_html(config, self.prepared)
             for notice in notices:
                 self.console.print(f"Uyarı: {notice.text}")
@@ -133,6 +143,16 @@ def _fingerprint(config: Config) -> str:
     files = [(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
     keys = config.model_dump(mode="json", include=Config.keys_of("input", "figures"))
     return json.dumps([files, keys], sort_keys=True, default=str)
+
+
+def _query_fingerprints(config: Config) -> dict[str, str]:
+    """Each editor's section with its query text (from the config or its .sql file) and
+    the limits: what decides whether its query must run again."""
+    from .data.extra import query_text
+
+    limits = config.query_limits.model_dump_json()
+    return {s.name: json.dumps([s.model_dump(mode="json"), query_text(s, config), limits], sort_keys=True)
+            for s in config.extra_sections}
 
 
 def _with_reload(page: str, version: int) -> str:

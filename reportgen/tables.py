@@ -8,18 +8,21 @@ rounded half up from the exact values, so the files say what the bulletin says."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Literal, Optional, Union
+from typing import Iterable, Literal, Optional, Union
 
 from .compute import Figures, Item, Row, SpanFigures
+from .data.extra import ExtraColumn, ExtraTable, file_name
 from .config import FileLabels, Labels
 from .period import Span
-from .reference import regions
-from .turkish import chapter_code, round_half_up, span_label
+from .reference import fold, regions
+from .turkish import chapter_code, round_half_up, span_label, to_decimal
 
-Kind = Literal["code", "text", "int", "usd", "pct"]
+Kind = Literal["code", "text", "int", "usd", "pct", "number"]
+"""``number``: an editor's query figure, exact as the query returned it"""
 TOTAL_CODE = "TR"
 """the code of a Türkiye (all provinces) line: Türkiye's ISO and NUTS code"""
 OTHER_CODE = "DIGER"
@@ -178,7 +181,60 @@ def _head_office_table(figures: Figures, labels: Labels) -> DataTable:
                      columns, rows, ("province_code",))
 
 
-def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
+EXTRA_PLACES = {"number": 0, "number1": 1, "number2": 2, "percent": 1, "money_million": 2, "money_words": 2}
+"""decimals an editor's figure keeps in the files: what the page shows, money to the cent"""
+
+
+def _extra_kind(column: ExtraColumn, values: list) -> Kind:
+    if not column.numeric:
+        return "text"
+    if column.format.startswith("money_"):
+        return "usd"
+    if column.format == "percent":
+        return "pct"
+    return "int" if all(isinstance(v, int) for v in values if v is not None) else "number"
+
+
+def _extra_cell(value: object, kind: Kind, format_name: str) -> Cell:
+    if value is None:
+        return Missing.NOT_AVAILABLE
+    if kind == "text":
+        return str(value)
+    if kind == "int":
+        return value
+    return round_half_up(to_decimal(value), EXTRA_PLACES[format_name])
+
+
+def extra_table(table: ExtraTable, labels: Labels) -> DataTable:
+    """An editor's query result as a sheet and a CSV: its own column heads, figures rounded
+    half up to the decimals the page shows (money to the cent)."""
+    kinds = [_extra_kind(c, [row[i] for row in table.rows]) for i, c in enumerate(table.columns)]
+    columns = [Column(machine, c.name, kind)
+               for c, kind, machine in zip(table.columns, kinds, machine_names([c.name for c in table.columns]))]
+    unit = table.unit or {"usd": labels.files.unit_usd, "pct": labels.files.unit_pct}.get(
+        next((k for k in kinds if k in PLACES), ""), "")
+    rows = [[_extra_cell(value, kind, c.format) for value, kind, c in zip(row, kinds, table.columns)]
+            for row in table.rows]
+    first = [row[0] for row in rows]
+    key = (columns[0].name,) if len(set(first)) == len(first) else ()
+    return DataTable(file_name(table.name), table.title, unit, columns, rows, key)
+
+
+def machine_names(labels: list[str]) -> list[str]:
+    """Column names a CSVW file may use (ASCII letters, digits, ``_``), each its own:
+    ``['Ülke', 'Değer']`` → ``['ulke', 'deger']``."""
+    names: list[str] = []
+    for label in labels:
+        name = re.sub(r"[^a-z0-9_]+", "_", fold(label)).strip("_") or "sutun"
+        name = name if name[0].isalpha() else f"c_{name}"
+        unique, n = name, 2
+        while unique in names:
+            unique, n = f"{name}_{n}", n + 1
+        names.append(unique)
+    return names
+
+
+def build_tables(figures: Figures, labels: Labels, extras: Iterable[ExtraTable] = ()) -> list[DataTable]:
     summary = figures.summary
     tables = [_province_table("tablo-1-iller", labels.table_provinces, figures.main, labels, totals=True)]
     if figures.cumulative:
@@ -194,4 +250,4 @@ def build_tables(figures: Figures, labels: Labels) -> list[DataTable]:
         tables.append(_technology_table(summary, labels))
     if figures.head_office:
         tables.append(_head_office_table(figures, labels))
-    return tables
+    return tables + [extra_table(t, labels) for t in extras]

@@ -81,8 +81,9 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def reference_markdown(context: dict[str, Any]) -> str:
-    """Markdown page: variables with type, example and meaning; filters with examples."""
+def reference_markdown(context: dict[str, Any], view: list = ()) -> str:
+    """Markdown page: variables with type, example and meaning; filters with examples; the
+    columns of the view ``kayitlar`` that editors' queries read."""
     lines = ["# Şablon başvurusu", "",
              "Bu sayfa `reportgen templates reference` ile koddan üretilir; örnekler gerçek bir "
              "derlemenin bağlamındandır.", "", "## Değişkenler", "",
@@ -103,6 +104,11 @@ def reference_markdown(context: dict[str, Any]) -> str:
         summary = " ".join((inspect.getdoc(function) or "").split("\n\n")[0].split())
         examples = "; ".join(f"`{a}` → `{b}`" for a, b in filter_examples(function))
         lines.append(f"| `{name}` | {_cell(EXAMPLE.sub('', summary).strip(' :;,.'))} | {_cell(examples)} |")
+    lines += ["", "## Sorgu görünümü `kayitlar`", "",
+              "`extra_sections` sorguları bu görünümü okur; parametreler: `:year`, `:month`, `:first_month`, "
+              "`:previous_year`. Örnekler bu derlemenin verisindendir.", "",
+              "| sütun | tür | örnek | anlamı |", "|---|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.type} | {_cell(str(c.example))} | {_cell(c.meaning)} |" for c in view]
     return "\n".join(lines) + "\n"
 
 

@@ -243,7 +243,37 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
+_FORMATTERS = {
+    "number": number,
+    "number1": lambda value: number(value, 1),
+    "number2": lambda value: number(value, 2),
+    "percent": percent,
+    "money_million": millions,
+    "money_words": usd_words,
+}
+
+
+def default_format(value: object) -> str:
+    """How a query cell is shown when its column has no format: whole numbers as
+    ``number``, other numbers with two decimals, anything else as text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return "text"
+    return "number" if isinstance(value, int) else "number2"
+
+
+def formatted(value: object, format_name: Optional[str] = None) -> str:
+    """A cell of an editor's query in a format named in config (``money_million``,
+    ``percent``…; see ``config.EXTRA_FORMATS``): ``1234567890, 'money_million'`` → ``1.235``."""
+    if value is None:
+        return MISSING
+    name = format_name or default_format(value)
+    if name == "text" or isinstance(value, (str, bool)):
+        return str(value)
+    return _FORMATTERS[name](value)
+
+
 FILTERS = {
+    "formatted": formatted,
     "number": number,
     "millions": millions,
     "percent": percent,

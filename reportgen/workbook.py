@@ -22,7 +22,7 @@ from .tables import OTHER_CODE, TOTAL_CODE, DataTable, Missing
 from .turkish import long_date, span_label
 
 LANGUAGE = "tr-TR"
-NUMBER_FORMATS = {"code": "@", "text": "@", "int": "0", "usd": "#,##0.00", "pct": "0.0"}
+NUMBER_FORMATS = {"code": "@", "text": "@", "int": "0", "usd": "#,##0.00", "pct": "0.0", "number": "General"}
 HEADER_ROW = 4
 """A1 title, then unit, source and notes; the table's header is the fifth row"""
 

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import settings
 
 # Property tests: the same examples on every CI run, fresh ones on a developer's machine;
@@ -113,3 +114,32 @@ def monthly_build(sample_build, sample_data) -> Path:
     built = run_cli("build", "--data", str(sample_data), "--period", "2024-06", "--out", str(out), cwd=out.parent)
     assert built.returncode == 0, built.stderr
     return out
+
+
+README = Path(__file__).parent.parent / "README.md"
+PERIOD_WITH_EXTRAS = "2024-06"
+
+
+def readme_sections() -> list[dict]:
+    """The editors' sections of the README's example (under its ``extra-sections-example`` marker)."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"<!-- extra-sections-example -->\n```yaml\n(.*?)```", text, re.S).group(1)
+    return yaml.safe_load(block)["extra_sections"]
+
+
+def write_config(root: Path, data: Path, sections: list[dict], **more) -> Path:
+    """A config.yaml in ``root`` for ``data`` with these editors' sections."""
+    config = {"data": [str(data)], "period": PERIOD_WITH_EXTRAS, "extra_sections": sections, **more}
+    path = root / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def extra_build(tmp_path_factory, sample_data) -> Path:
+    """The monthly bulletin (2024-06) with the README's three editors' sections."""
+    root = tmp_path_factory.mktemp("extra")
+    write_config(root, sample_data, readme_sections())
+    result = run_cli("build", "--out", str(root / "out"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root / "out"

@@ -21,10 +21,10 @@ PHONE_VIEWS = [view for view in VIEWS if view[1] < 600]
 
 
 @pytest.fixture(scope="module")
-def bulletins(sample_build, monthly_build) -> dict[str, Path]:
-    """The session's sample bulletins, annual and monthly."""
+def bulletins(sample_build, extra_build) -> dict[str, Path]:
+    """The session's sample bulletins: annual, and monthly with the README's editors' sections."""
     return {"2023": sample_build / "faaliyet-illerine-gore-ihracat-2023.html",
-            "2024-06": monthly_build / "faaliyet-illerine-gore-ihracat-2024-06.html"}
+            "2024-06": extra_build / "faaliyet-illerine-gore-ihracat-2024-06.html"}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ come back to Python."""
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, Sequence
 
 import pyarrow as pa
 from sqlglot import exp
@@ -39,8 +40,21 @@ class DuckDBEngine:
 
     dialect = "duckdb"
 
-    def __init__(self, connection) -> None:
+    def __init__(self, connection, readable: Sequence[Path] = ()) -> None:
         self.con = connection
+        self.readable = tuple(readable)
+        """the files and folders the build reads: all a locked connection may still open"""
+
+    def lock(self) -> None:
+        """From now on DuckDB reads only ``readable`` (as named and through any symbolic
+        link): no other file, no network, no extension, and no setting can be changed back.
+        For editors' queries."""
+        files = sorted({str(f) for p in self.readable if not p.is_dir() for f in (p.absolute(), p.resolve())})
+        folders = sorted({str(f) for p in self.readable if p.is_dir() for f in (p.absolute(), p.resolve())})
+        self.con.execute("SET allowed_paths = $files", {"files": files})
+        self.con.execute("SET allowed_directories = $folders", {"folders": folders})
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
 
     def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]:
         relation = self.con.sql(compile_sql(query, self.dialect))
@@ -51,7 +65,7 @@ class DuckDBEngine:
 
     def concurrent(self) -> "DuckDBEngine":
         """The same database through a connection of its own, for another thread."""
-        return DuckDBEngine(self.con.cursor())
+        return DuckDBEngine(self.con.cursor(), self.readable)
 
     def interrupt(self) -> None:
         """Stop the query this connection runs: its result is no longer wanted."""

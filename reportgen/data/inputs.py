@@ -43,6 +43,6 @@ def open_inputs(config: Config) -> Iterator[tuple[Engine, list[Source], list[Pat
     with tempfile.TemporaryDirectory(prefix="reportgen-") as scratch, duckdb.connect(config={
             "memory_limit": MEMORY_LIMIT, "temp_directory": str(Path(scratch) / "spill"),
             "disabled_optimizers": BUILD_AS_WRITTEN}) as con:
-        engine = DuckDBEngine(con)
+        engine = DuckDBEngine(con, readable=[*paths, Path(scratch)])
         yield engine, open_sources(engine, paths, SourceOptions(config.columns, config.csv, config.xlsx,
                                                                 Path(scratch))), paths

@@ -151,10 +151,6 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
     return exp.select(*selected).from_(relation)
 
 
-def _technology_values(mapping: Mapping[str, str]) -> exp.Expression:
-    return exp.values(sorted(mapping.items()), alias="technology", columns=["prefix", "level"])
-
-
 def _odd_length(code: exp.Expression) -> exp.Expression:
     return exp.EQ(this=exp.Mod(this=exp.Length(this=code), expression=exp.Literal.number(2)),
                   expression=exp.Literal.number(1))
@@ -185,10 +181,11 @@ def _grouping_set() -> exp.Expression:
     return exp.alias_(total, "grouping_set")
 
 
-def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]) -> exp.Select:
-    """The one scan: canonical records of every source, classified and grouped. ``level``
-    is the level ``refinements`` give the code's leading characters (the longest lookup
-    first), NULL where the chapter's default applies."""
+def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]
+                ) -> tuple[exp.Select, dict[str, exp.Select]]:
+    """The canonical records of every source with their ``chapter``, ``flags`` and
+    ``level`` (the level ``refinements`` give the code's leading characters, the longest
+    lookup first; NULL where the chapter's default applies), and the lookup tables it joins."""
     records = _all_records(sources)
     hs_code = exp.column("hs_code", table="records")
     flags = exp.Add(this=exp.Add(
@@ -204,14 +201,80 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
                                 expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
         exp.alias_(flags, "flags"),
     ).from_(exp.alias_(exp.Subquery(this=records), "records"))
-    query = _sql(AGGREGATE).select(_grouping_set())
+    lookups = {}
     for n in lengths:
         classified = classified.join(
             exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), join_type="left",
             on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=_leading(hs_code, n)))
-        query = query.with_(f"technology_{n}", as_=exp.select("prefix", "level").from_(
-            _technology_values(refinements[n])))
+        lookups[f"technology_{n}"] = exp.select("prefix", "level").from_(
+            _values(refinements[n].items(), "technology", ["prefix", "level"]))
+    return classified, lookups
+
+
+def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]) -> exp.Select:
+    """The one scan: canonical records of every source, classified and grouped."""
+    classified, lookups = _classified(sources, refinements)
+    query = _sql(AGGREGATE).select(_grouping_set())
+    for name, body in lookups.items():
+        query = query.with_(name, as_=body)
     return query.with_("classified", as_=classified)
+
+
+RECORDS_VIEW = """
+SELECT c.year, c.month, p.plate, n.province, n.region_code, n.region, c.hs_code, c.chapter, h.chapter_name,
+       c.country, k.country_name, COALESCE(c.level, d.level) AS technology, t.technology_name,
+       q.plate AS hq_plate, m.province AS hq_province, c.value_usd
+FROM classified AS c
+JOIN plates AS p ON c.province = p.raw
+JOIN province_names AS n ON p.plate = n.plate
+LEFT JOIN chapter_names AS h ON c.chapter = h.chapter
+LEFT JOIN country_names AS k ON c.country = k.country
+LEFT JOIN chapter_levels AS d ON c.chapter = d.chapter
+LEFT JOIN level_names AS t ON COALESCE(c.level, d.level) = t.level
+LEFT JOIN plates AS q ON c.hq_province = q.raw
+LEFT JOIN province_names AS m ON q.plate = m.plate
+"""
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the records view spells out: each province spelling's plate, and the names
+    of provinces, regions, chapters, countries and technology levels."""
+
+    plates: Mapping[str, int]
+    """a spelling in the data → its plate code"""
+    provinces: Mapping[int, tuple[str, str, str]]
+    """plate → (province, region code, region)"""
+    chapters: Mapping[str, str]
+    countries: Mapping[str, str]
+    chapter_levels: Mapping[str, str]
+    """chapter → the technology level of its codes that no prefix decides"""
+    levels: Mapping[str, str]
+    """technology level → its name"""
+
+
+def records_view(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]],
+                 names: Names) -> exp.Select:
+    """The validated records as editors query them (the view ``kayitlar``): the canonical
+    columns with plate, province, region, chapter, country and technology spelled out."""
+    classified, lookups = _classified(sources, refinements)
+    tables = {
+        "plates": _values(names.plates.items(), "plates", ["raw", "plate"]),
+        "province_names": _values([(plate, *named) for plate, named in names.provinces.items()], "province_names",
+                                  ["plate", "province", "region_code", "region"]),
+        "chapter_names": _values(names.chapters.items(), "chapter_names", ["chapter", "chapter_name"]),
+        "country_names": _values(names.countries.items(), "country_names", ["country", "country_name"]),
+        "chapter_levels": _values(names.chapter_levels.items(), "chapter_levels", ["chapter", "level"]),
+        "level_names": _values(names.levels.items(), "level_names", ["level", "technology_name"]),
+    }
+    query = _sql(RECORDS_VIEW)
+    for name, body in {**lookups, **{n: exp.select("*").from_(v) for n, v in tables.items()}}.items():
+        query = query.with_(name, as_=body)
+    return query.with_("classified", as_=classified)
+
+
+def _values(rows, alias: str, columns: list[str]) -> exp.Expression:
+    return exp.values(sorted(rows), alias=alias, columns=columns)
 
 
 def _leading(code: exp.Expression, n: int) -> exp.Expression:
