@@ -23,6 +23,8 @@ SQLGLOT_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysq
 
 class Engine(Protocol):
     dialect: str
+    record_hash: str | None
+    """a 64-bit hash function of the engine, for a cheap first pass over repeated records"""
 
     def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]: ...
 
@@ -39,6 +41,8 @@ class DuckDBEngine:
     """DuckDB in process: files are read where they lie, in parallel, never loaded whole."""
 
     dialect = "duckdb"
+    record_hash = "hash"
+    """the function that hashes a whole record to 64 bits, for finding repeated records"""
 
     def __init__(self, connection, readable: Sequence[Path] = ()) -> None:
         self.con = connection
@@ -79,6 +83,9 @@ class DuckDBEngine:
 class DatabaseEngine:
     """A database reached through SQLAlchemy. The session is read-only before the first
     query, and the one transaction is rolled back at the end: nothing can change."""
+
+    record_hash = None
+    """no portable 64-bit hash across databases: repeats are grouped on every column"""
 
     def __init__(self, source: DatabaseSource) -> None:
         import sqlalchemy as sa

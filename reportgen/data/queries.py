@@ -318,12 +318,6 @@ FROM (SELECT COUNT(*) AS copies FROM records
       GROUP BY year, month, province, hs_code, country, value_usd, hq_province
       HAVING COUNT(*) > 1) AS repeated
 """
-REPEATED_HASHES = """
-SELECT h
-FROM (SELECT HASH(year, month, province, hs_code, country, value_usd, hq_province) AS h FROM records) AS hashed
-GROUP BY h
-HAVING COUNT(*) > 1
-"""
 REPEATED = """
 SELECT row_number
 FROM (SELECT row_number,
@@ -342,33 +336,45 @@ def _all_records(sources: Sequence[exp.Select]) -> exp.Expression:
     return records
 
 
-def _hashed_alike(records: exp.Expression, hashes: Optional[Sequence[int]]) -> exp.Expression:
+RECORD = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
+"""what makes two records the same record"""
+
+
+def _record_hash(function: str) -> exp.Expression:
+    """The engine's 64-bit hash of a whole record (DuckDB's ``hash``, Spark's ``xxhash64``)."""
+    return exp.Anonymous(this=function, expressions=[exp.column(name) for name in RECORD])
+
+
+def _hashed_alike(records: exp.Expression, hashes: Optional[Sequence[int]], function: str) -> exp.Expression:
     """The records whose hash is one of ``hashes`` (all records when None)."""
     if hashes is None:
         return records
-    hashed = _sql("SELECT HASH(year, month, province, hs_code, country, value_usd, hq_province) FROM x"
-                  ).expressions[0]
     return exp.select("*").from_(exp.alias_(exp.Subquery(this=records), "records")).where(
-        hashed.isin(*[exp.Literal.number(h) for h in hashes]))
+        _record_hash(function).isin(*[exp.Literal.number(h) for h in hashes]))
 
 
-def repeated_hashes_query(sources: Sequence[exp.Select]) -> exp.Select:
-    """DuckDB only: the hashes that more than one record has. Identical records hash alike,
-    so none means no duplicates, and the few there are tell which records to compare
-    column by column: a group-by on one 8-byte hash is several times cheaper than on every
-    column, and spills to disk gracefully."""
-    return _sql(REPEATED_HASHES).with_("records", as_=_all_records(sources))
+def repeated_hashes_query(sources: Sequence[exp.Select], function: str) -> exp.Select:
+    """The hashes that more than one record has. Identical records hash alike, so none
+    means no duplicates, and the few there are tell which records to compare column by
+    column: a group-by on one 8-byte hash is several times cheaper than on every column,
+    and spills to disk gracefully."""
+    hashed = exp.select(exp.alias_(_record_hash(function), "h")).from_(
+        exp.alias_(exp.Subquery(this=_all_records(sources)), "records"))
+    return exp.select("h").from_(exp.alias_(exp.Subquery(this=hashed), "hashed")).group_by("h").having(
+        exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
 
 
-def duplicates_query(sources: Sequence[exp.Select], hashes: Optional[Sequence[int]] = None) -> exp.Select:
+def duplicates_query(sources: Sequence[exp.Select], hashes: Optional[Sequence[int]] = None,
+                     function: str = "") -> exp.Select:
     """How many records repeat another one exactly, value included (among the records
-    with one of ``hashes``, when given)."""
-    return _sql(DUPLICATES).with_("records", as_=_hashed_alike(_all_records(sources), hashes))
+    whose ``function`` hash is one of ``hashes``, when given)."""
+    return _sql(DUPLICATES).with_("records", as_=_hashed_alike(_all_records(sources), hashes, function))
 
 
-def repeated_rows(source: exp.Select, limit: int, hashes: Optional[Sequence[int]] = None) -> exp.Select:
+def repeated_rows(source: exp.Select, limit: int, hashes: Optional[Sequence[int]] = None,
+                  function: str = "") -> exp.Select:
     """The row numbers of a file's first records that repeat an earlier one exactly."""
-    return _sql(REPEATED).limit(limit).with_("records", as_=_hashed_alike(source, hashes))
+    return _sql(REPEATED).limit(limit).with_("records", as_=_hashed_alike(source, hashes, function))
 
 
 def compile_sql(query: exp.Expression, dialect: str) -> str:

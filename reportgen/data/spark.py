@@ -39,6 +39,7 @@ class SparkEngine:
     it from another thread."""
 
     dialect = "spark"
+    record_hash = "xxhash64"
 
     def __init__(self, session: "SparkSession") -> None:
         self.session = session

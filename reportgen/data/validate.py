@@ -161,21 +161,22 @@ def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
     said, with the first row numbers where the file has them. A whole pass over the data
     of its own, so the build runs it beside the figures and charts."""
     records = [s.records() for s in sources]
-    hashes = None
-    if engine.dialect == "duckdb":
-        hashes = [row[0] for row in engine.rows(repeated_hashes_query(records))[1]]
+    hashes, function = None, getattr(engine, "record_hash", None)
+    if function:
+        hashes = [row[0] for row in engine.rows(repeated_hashes_query(records, function))[1]]
         if not hashes:
             return []
         if len(hashes) > MANY_REPEATS:
             hashes = None
-    _, found = engine.rows(duplicates_query(records, hashes))
+    _, found = engine.rows(duplicates_query(records, hashes, function))
     groups, copies = (int(v or 0) for v in found[0])
     if not groups:
         return []
     where = []
     for source in sources:
         if source.row is not None and len(where) < SHOWN_REPEATS:
-            _, rows = engine.rows(repeated_rows(source.records(raw=True), SHOWN_REPEATS - len(where), hashes))
+            _, rows = engine.rows(repeated_rows(source.records(raw=True), SHOWN_REPEATS - len(where), hashes,
+                                                function))
             if rows:
                 where.append(f"{source.label} satır {', '.join(str(r[0]) for r in rows)}")
     shown = f"; ilk tekrarlar: {'; '.join(where)}" if where else ""
