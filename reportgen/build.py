@@ -13,14 +13,16 @@ import multiprocessing
 import os
 import sys
 import threading
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from .config import Config
-from .notices import Notice, collecting, enforce_strict, warn
-from .period import Period, creation_date, parse_period, require_period
+from .errors import ConfigError, ReportgenError
+from .notices import Notice, about, collecting, enforce_strict, warn
+from .period import Period, creation_date, parse_periods, require_period
 
 if TYPE_CHECKING:
     from .data.extra import ExtraTable
@@ -67,7 +69,17 @@ class BuildResult:
 
 
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
-    """Data to figures and charts; warnings go to the warning channel."""
+    """One bulletin's figures and charts (the preview and ``context`` show one)."""
+    prepared = prepare_all(config, progress)
+    if len(prepared) != 1:
+        raise ConfigError(f"bu komut tek bir dönem içindir; '{config.period}' {len(prepared)} dönem adlandırıyor",
+                          key="period")
+    return prepared[0]
+
+
+def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list[Prepared]:
+    """Data to figures and charts for every period the config names, from one reading
+    and one aggregation of the records; warnings go to the warning channel."""
     warming = _import_in_background("pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
                                     "matplotlib.backends.backend_agg", "weasyprint")
     from .data.aggregate import aggregate, scan
@@ -87,23 +99,51 @@ def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared
         repeats = beside.submit(repeated_records, concurrent, sources)
         try:
             progress("compute")
-            figures, profiles = _figures(config, aggregate(grouped, validated.plates, validated.has_hq))
-            created = creation_date(figures.period)
-            extras = run_extra_sections(engine, sources, validated.plates, config, figures.period)
+            aggregates = aggregate(grouped, validated.plates, validated.has_hq)
+            periods = parse_periods(config.period, aggregates.months())
+            computed = []
+            for period in periods:
+                with about(period.slug if len(periods) > 1 else None), _naming(period, len(periods) > 1):
+                    figures, profiles = _figures(config, aggregates, period)
+                    extras = run_extra_sections(engine, sources, validated.plates, config, period)
+                computed.append((figures, profiles, extras, creation_date(period)))
             progress("charts")
             warming.join()
-            from .charts import draw_charts, draw_extra_charts
-
-            charts = {**draw_charts(figures, config.labels), **draw_extra_charts(extras.values())}
-            drawn = _in_processes(_profile_charts, _batches(profiles))
+            prepared = [_drawn(config, figures, profiles, extras, created, paths, validated)
+                        for figures, profiles, extras, created in computed]
         except BaseException:
             concurrent.interrupt()
             raise
         for text in validated.warnings + repeats.result():
             warn("data", text)
-    return Prepared(figures=figures, charts=charts, inputs=paths, rows=validated.rows, profiles=profiles,
-                    profile_charts={plate: c for batch in drawn for plate, c in batch.items()}, created=created,
-                    extras=extras, plates=validated.plates)
+    return prepared
+
+
+@contextmanager
+def _naming(period: Period, several: bool) -> Iterator[None]:
+    """In a run of several bulletins, an error says whose it is: ``Veri hatası: 2022-12
+    bülteni: …``."""
+    try:
+        yield
+    except ReportgenError as error:
+        if several and error.args:
+            kind, _, problem = str(error.args[0]).partition(": ")
+            error.args = (f"{kind}: {period.slug} bülteni: {problem}",)
+        raise
+
+
+def _drawn(config: Config, figures: "Figures", profiles: list["Profile"], extras: dict, created: dt.datetime,
+           paths: list[Path], validated) -> Prepared:
+    """A period's figures with their charts drawn (after the bulletin's date is known to
+    be valid: matplotlib reads SOURCE_DATE_EPOCH too)."""
+    from .charts import draw_charts, draw_extra_charts
+
+    drawn = _in_processes(_profile_charts, _batches(profiles))
+    return Prepared(figures=figures, charts={**draw_charts(figures, config.labels),
+                                             **draw_extra_charts(extras.values())},
+                    inputs=paths, rows=validated.rows, profiles=profiles,
+                    profile_charts={plate: c for batch in drawn for plate, c in batch.items()},
+                    created=created, extras=extras, plates=validated.plates)
 
 
 def run_extra_sections(engine, sources, plates: dict[str, int], config: Config, period: Period,
@@ -162,14 +202,13 @@ def _profile_charts(profiles: list["Profile"]) -> dict[int, "Chart"]:
     return {p.plate: profile_chart(f"{p.slug}-egilim", p.trend) for p in profiles}
 
 
-def _figures(config: Config, aggregates) -> tuple["Figures", list["Profile"]]:
-    """The bulletin's figures and the chosen provinces' profiles; plausibility warnings."""
+def _figures(config: Config, aggregates, period: Period) -> tuple["Figures", list["Profile"]]:
+    """A bulletin's figures and the chosen provinces' profiles; plausibility warnings."""
     from . import checks, compute
     from .profiles import build_profiles
     from .reference import chapter_words, chapters, country_names, regions
     from .technology import LEVELS
 
-    period = parse_period(config.period, aggregates.months())
     settings = compute.Settings(top_provinces=config.top_provinces, leaders=config.leaders,
                                 leader_items=config.leader_items, highlights=config.highlights)
     names = compute.Names(chapters=chapters(), chapter_words=chapter_words(),
@@ -278,10 +317,11 @@ def _pdf_with_notices(html: str, created: dt.datetime) -> tuple[bytes, list[Noti
 
 def _beside(function, *args) -> Callable[[], object]:
     """Start a function in a forked process (it starts with everything this one has
-    imported; where processes cannot fork, it runs here) and return what waits for its
+    imported; where processes cannot fork, or inside a worker already, it runs here) and
+    return what waits for its
     result. The wait also shuts the process pool down, so no pool is left for the
     interpreter's exit to wake."""
-    if sys.platform != "linux":
+    if sys.platform != "linux" or multiprocessing.parent_process() is not None:
         result = function(*args)
         return lambda: result
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
@@ -341,9 +381,10 @@ def _batches(items: list) -> list[list]:
 
 
 def _in_processes(function, batches: list, *args, done: Callable[[int], None] = lambda count: None) -> list:
-    """``function(batch, *args)`` for each batch, one forked process per core; results in
+    """``function(batch, *args)`` for each batch, one forked process per core (inside a
+    worker, one after another); results in
     the batches' order."""
-    if len(batches) < 2 or sys.platform != "linux":
+    if len(batches) < 2 or sys.platform != "linux" or multiprocessing.parent_process() is not None:
         results = []
         for count, batch in enumerate(batches, start=1):
             results.append(function(batch, *args))
@@ -358,7 +399,11 @@ def _in_processes(function, batches: list, *args, done: Callable[[int], None] = 
 
 
 def output_folder(config: Config, out: Optional[Path], period: Period) -> Path:
-    return out or config.resolve(config.output_dir) / period.slug
+    """Where a bulletin goes: ``--out`` itself for one period; for a text that names
+    several, ``<out or output_dir>/<period>/``."""
+    if out is not None and not names_several(config.period):
+        return out
+    return (out or config.resolve(config.output_dir)) / period.slug
 
 
 def protected_paths(config: Config) -> list[Path]:
@@ -378,21 +423,64 @@ def protected_paths(config: Config) -> list[Path]:
 
 
 def build(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda *args: None) -> BuildResult:
-    """The whole pipeline; under ``--strict`` any warning fails the build before anything
-    is written."""
+    """One bulletin: the whole pipeline (see ``build_all``)."""
+    results = build_all(config, out=out, progress=progress)
+    if len(results) != 1:
+        raise ConfigError(f"tek bir dönem bekleniyordu; '{config.period}' {len(results)} dönem adlandırıyor",
+                          key="period")
+    return results[0]
+
+
+def build_all(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda *args: None
+              ) -> list[BuildResult]:
+    """Every bulletin the period text names, from one reading of the data. Everything is
+    rendered before anything is written, so a failure (or any warning under ``--strict``)
+    leaves every output folder as it was; each bulletin is then published as one move.
+    Every result carries the run's warnings."""
     from .publish import check_target, publish
 
     protected = protected_paths(config)
-    if out is not None:
+    if out is not None and not names_several(config.period):
         check_target(out, protected)
     with collecting() as notices:
-        prepared = prepare(config, progress)
-        target = output_folder(config, out, prepared.period)
-        check_target(target, protected)
-        files = render_files(config, prepared, progress)
+        prepared = prepare_all(config, progress)
+        targets = [output_folder(config, out, p.period) for p in prepared]
+        for target in targets:
+            check_target(target, protected)
+        rendered = render_all(config, prepared, progress)
     if config.strict:
         enforce_strict(notices)
     progress("publish")
-    written = publish(files, target, protected)
-    return BuildResult(period=prepared.period, target=target.resolve(), files=written, rows=prepared.rows,
-                       warnings=list(notices))
+    return [BuildResult(period=p.period, target=target.resolve(), files=publish(files, target, protected),
+                        rows=p.rows, warnings=list(notices))
+            for p, target, files in zip(prepared, targets, rendered)]
+
+
+def names_several(text: Optional[str]) -> bool:
+    """Whether a period text is a range, ``all`` or a list: its bulletins then go to a
+    folder each, even when the data supports just one."""
+    items = [item.strip() for item in (text or "").split(",")]
+    return len(items) > 1 or any(".." in item or item == "all" for item in items)
+
+
+def render_all(config: Config, prepared: list[Prepared], progress: Progress = lambda *args: None
+               ) -> list[dict[str, bytes]]:
+    """Each bulletin's files: one bulletin as ``render_files`` makes it; several in
+    parallel, a process per core, each making its page and PDF in turn."""
+    if len(prepared) == 1:
+        return [render_files(config, prepared[0], progress)]
+    progress("bulletins", 0, len(prepared))
+    results = _in_processes(_rendered, [[p] for p in prepared], config,
+                            done=lambda count: progress("bulletins", count, len(prepared)))
+    for _, notices in results:
+        for notice in notices:
+            warn(notice.category, notice.text)
+    return [files for files, _ in results]
+
+
+def _rendered(batch: list[Prepared], config: Config) -> tuple[dict[str, bytes], list[Notice]]:
+    """One bulletin's files and its warnings, named by its period; runs in a worker."""
+    prepared = batch[0]
+    with collecting() as notices, about(prepared.period.slug):
+        files = render_files(config, prepared)
+    return files, list(notices)

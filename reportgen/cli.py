@@ -28,6 +28,7 @@ STAGES = {
     "compute": "Sıralamalar ve tablolar hesaplanıyor",
     "charts": "Grafikler çiziliyor",
     "render": "HTML oluşturuluyor",
+    "bulletins": "Bültenler oluşturuluyor (HTML, PDF, tablolar)",
     "pdf": "PDF oluşturuluyor",
     "tables": "Tablolar yazılıyor",
     "profiles": "İl profilleri oluşturuluyor",
@@ -140,7 +141,9 @@ def _options(function):
                      help="Veri dosyası ya da kalıbı (CSV, XLSX, Parquet); birden çok verilebilir. "
                           "Verilirse config.yaml'daki 'data' yerine kullanılır."),
         click.option("--period", metavar="DÖNEM",
-                     help="Dönem: 2023 (yıllık bülten), 2024-06 (aylık bülten) ya da latest (verideki son ay)."),
+                     help="Dönem: 2023 (yıllık bülten), 2024-06 (aylık bülten) ya da latest (verideki son ay); "
+                          "birden çok bülten için 2024-01..2024-06, 2022..2023, all (verinin yettiği her bülten) "
+                          "ya da virgülle ayrılmış bir liste."),
         click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
                      help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer."),
         click.option("--engine", type=click.Choice(["duckdb", "spark"]),
@@ -182,17 +185,20 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
           templates: Optional[Path], engine: Optional[str], out: Optional[Path], strict: Optional[bool],
           profiles: Optional[bool], provinces: tuple[str, ...], quiet: bool) -> None:
-    from .build import build as run_build
+    from .build import build_all
     from .errors import one_line
 
     config = _load(config_path, data, period, templates, engine, strict=strict, profiles=profiles,
                    provinces=list(provinces) or None)
     console = _console(quiet)
     with _progress(console) as progress:
-        result = run_build(config, out=out.absolute() if out else None, progress=progress)
-    for notice in result.warnings:
+        results = build_all(config, out=out.absolute() if out else None, progress=progress)
+    for notice in results[0].warnings:
         click.echo(f"Uyarı: {one_line(notice.text)}", err=True)
-    _summary(console, result)
+    if len(results) == 1:
+        _summary(console, results[0])
+    else:
+        _summaries(console, results)
 
 
 @main.command(options_metavar=OPTIONS, help="Şablonlara verilen bağlamın tamamını JSON olarak yazdırır.")
@@ -278,6 +284,23 @@ def _size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{number(size / 1024)} KB"
     return f"{number(size / 1024 / 1024, 1)} MB"
+
+
+def _summaries(console, results) -> None:
+    """One line per bulletin of a run that built several."""
+    from rich.table import Table
+
+    from .turkish import number
+
+    table = Table(title=f"{len(results)} bülten hazır", title_justify="left", show_edge=False, box=None)
+    for head, justify in (("Dönem", "left"), ("Klasör", "left"), ("Dosya", "right"), ("Boyut", "right")):
+        table.add_column(head, justify=justify)
+    for result in results:
+        table.add_row(result.period.slug, str(result.target), number(len(result.files)),
+                      _size(sum(p.stat().st_size for p in result.files)))
+    console.print(table)
+    console.print(f"{number(results[0].rows)} kayıt bir kez okundu, "
+                  f"{number(sum(len(r.files) for r in results))} dosya yazıldı.")
 
 
 def _summary(console, result) -> None:

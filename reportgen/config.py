@@ -249,7 +249,9 @@ class ReleaseDates(_Strict):
 class Config(_Strict):
     period: Optional[str] = _field("figures", None)
     """Period to build: ``2023`` (the annual bulletin), ``2024-06`` (the monthly bulletin)
-    or ``latest`` (the latest month in the data)."""
+    or ``latest`` (the latest month in the data); or several from one reading of the data:
+    ``2024-01..2024-06``, ``2022..2023``, ``all`` (every bulletin the data supports), or a
+    comma-separated list of these."""
     engine: Literal["duckdb", "spark"] = _field("input", "duckdb")
     """What reads and groups the records: DuckDB in this process, or Apache Spark."""
     spark: SparkOptions = _field("input", SparkOptions())
@@ -321,10 +323,10 @@ class Config(_Strict):
     @field_validator("period")
     @classmethod
     def _period_form(cls, value: Optional[str]) -> Optional[str]:
-        from .period import period_form
+        from .period import periods_form
 
         if value is not None:
-            period_form(value)
+            periods_form(value)
         return value
 
     @field_validator("data")

@@ -7,14 +7,15 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Iterator, Literal, Optional
 
-from .errors import DataError, ReportgenError, TemplateError
+from .errors import ConfigError, DataError, ReportgenError, TemplateError
 
-Category = Literal["data", "plausibility", "template"]
+Category = Literal["data", "plausibility", "template", "config"]
 LOGGER = logging.getLogger("reportgen")
 _STRICT_ERRORS: dict[str, type[ReportgenError]] = {"data": DataError, "plausibility": DataError,
-                                                   "template": TemplateError}
+                                                   "template": TemplateError, "config": ConfigError}
+_ABOUT: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,21 @@ class Notice:
 
 
 def warn(category: Category, text: str) -> None:
-    LOGGER.warning(text, extra={"category": category})
+    LOGGER.warning(f"{_ABOUT[-1]}: {text}" if _ABOUT else text, extra={"category": category})
+
+
+@contextmanager
+def about(label: Optional[str]) -> Iterator[None]:
+    """Warnings raised inside the block say what they are about (``2024-05: …``), for
+    a run that builds several bulletins; with None they are left as they are."""
+    if label is None:
+        yield
+        return
+    _ABOUT.append(label)
+    try:
+        yield
+    finally:
+        _ABOUT.pop()
 
 
 class _Collector(logging.Handler):
@@ -53,7 +68,8 @@ def collecting() -> Iterator[list[Notice]]:
 
 def enforce_strict(notices: list[Notice]) -> None:
     """Under ``--strict`` any warning fails the build: data and plausibility warnings as a
-    data error (exit 3), template and CSS warnings as a template error (exit 5)."""
+    data error (exit 3), a config warning as a config error (exit 4), template and CSS
+    warnings as a template error (exit 5)."""
     if not notices:
         return
     error = max((_STRICT_ERRORS[n.category] for n in notices), key=lambda kind: kind.exit_code)

@@ -104,6 +104,85 @@ def period_form(text: str) -> Optional[Period]:
     raise ValueError(f"{PERIOD_FORMS}, verilen: {text!r}")
 
 
+PERIODS_FORMS = ("dönem YYYY (yıl), YYYY-AA (ay), latest, all, bir aralık (2024-01..2024-06, 2022..2023) "
+                 "ya da bunların virgülle ayrılmış listesi olmalı")
+
+
+def periods_form(text: str) -> None:
+    """A ValueError unless every comma-separated item of ``text`` is a period, ``latest``,
+    ``all`` or a range of months or of years."""
+    items = [item.strip() for item in text.split(",")]
+    if not all(items):
+        raise ValueError(f"{PERIODS_FORMS}, verilen: {text!r}")
+    for item in items:
+        _item_periods(item, None)
+
+
+def _item_periods(item: str, available: Optional[set[tuple[int, int]]]) -> list[Period]:
+    """The periods one item names; ``latest`` and ``all`` need the data (``available``)
+    and name none while only the form is checked."""
+    if item == "all":
+        return [] if available is None else supported_periods(available)
+    if ".." in item:
+        first, last = (_single(part.strip()) for part in item.split("..", 1))
+        if first is None or last is None or first.is_annual != last.is_annual or _order(first) > _order(last):
+            raise ValueError(f"aralık iki yılı ya da iki ayı eskiden yeniye bağlamalı (2024-01..2024-06, "
+                             f"2022..2023), verilen: {item!r}")
+        if first.is_annual:
+            return [Period(year) for year in range(first.year, last.year + 1)]
+        start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+        return [Period(index // 12, index % 12 + 1) for index in range(start, end + 1)]
+    period = _single(item)
+    if period is None:
+        return [] if available is None else [_latest(available)]
+    return [period]
+
+
+def _single(text: str) -> Optional[Period]:
+    try:
+        return period_form(text)
+    except ValueError:
+        raise ValueError(f"{PERIODS_FORMS}, verilen: {text!r}") from None
+
+
+def _order(period: Period) -> tuple[int, int]:
+    """Periods in time order, a year after its December."""
+    return period.year, period.month or 13
+
+
+def _latest(available: Iterable[tuple[int, int]]) -> Period:
+    months = sorted(available)
+    if not months:
+        raise DataError("veride hiç ay yok; 'latest' dönemi belirlenemedi")
+    return Period(*months[-1])
+
+
+def supported_periods(available: Iterable[tuple[int, int]]) -> list[Period]:
+    """Every bulletin the data supports: each year and each month all of whose figures
+    (the year before, the trend) have data."""
+    present = set(available)
+    candidates = [Period(year) for year in sorted({year for year, _ in present})]
+    candidates += [Period(year, month) for year, month in sorted(present)]
+    return sorted((p for p in candidates if set(p.required_pairs()) <= present), key=_order)
+
+
+def parse_periods(text: Optional[str], available: Iterable[tuple[int, int]]) -> list[Period]:
+    """The bulletins a period text names, each once, in time order: ``2023``,
+    ``2024-06``, ``latest``, ``all`` (every one the data supports), ranges
+    (``2024-01..2024-06``, ``2022..2023``) and comma-separated lists of these."""
+    present = set(available)
+    try:
+        items = [item.strip() for item in require_period(text).split(",")]
+        found = {p for item in items for p in _item_periods(item, present)} if all(items) else None
+    except ValueError as exc:
+        raise ConfigError(str(exc), key="period") from None
+    if found is None:
+        raise ConfigError(f"{PERIODS_FORMS}, verilen: {text!r}", key="period")
+    if not found:
+        raise DataError("veride tam bir bülten dönemi yok: her ayın geçen yılı ve 13 aylık eğilimi de veride olmalı")
+    return sorted(found, key=_order)
+
+
 def require_period(text: Optional[str]) -> str:
     """The period text, which must be given before any data is read."""
     if text is None:
@@ -113,17 +192,12 @@ def require_period(text: Optional[str]) -> str:
 
 
 def parse_period(text: Optional[str], available: Iterable[tuple[int, int]] = ()) -> Period:
-    """``2023`` (annual), ``2024-06`` (monthly) or ``latest`` (the latest month with data)."""
-    try:
-        period = period_form(require_period(text))
-    except ValueError as exc:
-        raise ConfigError(str(exc), key="period") from None
-    if period is not None:
-        return period
-    months = sorted(available)
-    if not months:
-        raise DataError("veride hiç ay yok; 'latest' dönemi belirlenemedi")
-    return Period(*months[-1])
+    """One bulletin: ``2023`` (annual), ``2024-06`` (monthly) or ``latest`` (the latest
+    month with data); a text naming several is an error for the commands that show one."""
+    periods = parse_periods(text, available)
+    if len(periods) != 1:
+        raise ConfigError(f"bu komut tek bir dönem içindir; '{text}' {len(periods)} dönem adlandırıyor", key="period")
+    return periods[0]
 
 
 def creation_date(period: Period) -> dt.datetime:

@@ -37,7 +37,7 @@ def test_usage_errors_are_turkish(tmp_path):
     ("columns:\n  provinse: İl\n", "anahtar 'columns.provinse'): bilinmeyen anahtar"),
     ("data: veri.csv\n", "anahtar 'data'): liste bekleniyor"),
     ("period: 2023\n\tx: 1\n", "YAML okunamadı, satır 3"),
-    ("period: 23\n", "anahtar 'period'): dönem YYYY (yıl), YYYY-AA (ay) ya da latest olmalı"),
+    ("period: 23\n", "anahtar 'period'): dönem YYYY (yıl), YYYY-AA (ay), latest, all, bir aralık"),
 ])
 def test_config_errors_name_the_key(tmp_path, yaml_text, expected):
     (tmp_path / "config.yaml").write_text("data: [veri.csv]\n" * ("data:" not in yaml_text) + yaml_text,

@@ -89,8 +89,11 @@ def all_digits(value: exp.Expression, shortest: int, longest: int, spaced: bool 
     return _regex(value, f"^{pad}[0-9]{{{shortest},{longest}}}{pad}$")
 
 
-def whole_number(column: exp.Expression, kind: str) -> exp.Expression:
-    """A year or month as BIGINT; NULL when it is not a whole number of at most nine digits."""
+def whole_number(column: exp.Expression, kind: str, checked: bool = True) -> exp.Expression:
+    """A year or month as BIGINT; NULL when it is not a whole number of at most nine digits
+    (without ``checked``, a plain cast: the same value for records already validated)."""
+    if not checked:
+        return _cast(column, "BIGINT")
     if kind == "text":
         return _guard(all_digits(column, 1, 9, spaced=True), _cast(column.copy(), "BIGINT"))
     fits = exp.Abs(this=column.copy()) < exp.Literal.number(10**9)
@@ -99,9 +102,13 @@ def whole_number(column: exp.Expression, kind: str) -> exp.Expression:
     return _guard(fits, _cast(column, "BIGINT"))
 
 
-def exact_value(column: exp.Expression, kind: str, decimal_mark: str) -> exp.Expression:
+def exact_value(column: exp.Expression, kind: str, decimal_mark: str, checked: bool = True) -> exp.Expression:
     """The value as DECIMAL(38,6); NULL when it is missing, not a number, NaN, infinite
-    or out of range. Text is checked against the number grammar before any cast."""
+    or out of range. Text is checked against the number grammar before any cast (without
+    ``checked``, a value with a decimal point is cast as it is: the same value for records
+    already validated)."""
+    if not checked and kind in ("text", "integer", "float", "decimal") and decimal_mark == ".":
+        return _cast(column, VALUE_TYPE)
     if kind == "text":
         text: exp.Expression = column
         if decimal_mark == ",":
@@ -122,12 +129,14 @@ def as_text(column: exp.Expression, kind: str) -> exp.Expression:
 
 
 def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_mark: str = ".",
-              row: Optional[exp.Expression] = None, raw: bool = False) -> exp.Select:
+              row: Optional[exp.Expression] = None, raw: bool = False, checked: bool = True) -> exp.Select:
     """A source's records as canonical columns: ``year`` and ``month`` BIGINT,
     ``province``, ``hs_code``, ``country`` and ``hq_province`` text, ``value_usd``
     DECIMAL(38,6). With ``raw``, each column also as the source holds it (``raw_NAME``)
     and the record's row number (``row_number``), for naming an offending record; the raw
-    value is not cast, so Python writes it the same way whichever engine read it."""
+    value is not cast, so Python writes it the same way whichever engine read it. Without
+    ``checked``, numbers are cast without the validation guards: cheaper, and the same
+    values once validation has passed (for passes that only compare records)."""
     selected = []
     for name in CANONICAL:
         column = columns.get(name, Column(None))
@@ -138,9 +147,9 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
             continue
         source = exp.column(column.name, quoted=True)
         if name in ("year", "month"):
-            value = whole_number(source, column.kind)
+            value = whole_number(source, column.kind, checked)
         elif name == "value_usd":
-            value = exact_value(source, column.kind, decimal_mark)
+            value = exact_value(source, column.kind, decimal_mark, checked)
         else:
             value = as_text(source, column.kind)
         selected.append(exp.alias_(value, name))

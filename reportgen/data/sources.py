@@ -52,8 +52,8 @@ class Source:
     dialect: Optional[Dialect] = field(default=None, compare=False)
     """how a CSV file is written, to find a line DuckDB cannot read"""
 
-    def records(self, raw: bool = False) -> exp.Select:
-        return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw)
+    def records(self, raw: bool = False, checked: bool = True) -> exp.Select:
+        return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked)
 
     def header(self, canonical_name: str) -> str:
         return self.columns[canonical_name].name or canonical_name

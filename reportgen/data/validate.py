@@ -159,8 +159,9 @@ def _odd_codes(engine: Engine, sources: list[Source], main: pd.DataFrame) -> lis
 def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
     """Records that repeat another one exactly are kept (a declaration can repeat) but
     said, with the first row numbers where the file has them. A whole pass over the data
-    of its own, so the build runs it beside the figures and charts."""
-    records = [s.records() for s in sources]
+    of its own, so the build runs it beside the figures and charts; it runs after
+    validation, so its numbers are cast without the validation guards."""
+    records = [s.records(checked=False) for s in sources]
     hashes, function = None, getattr(engine, "record_hash", None)
     if function:
         hashes = [row[0] for row in engine.rows(repeated_hashes_query(records, function))[1]]
@@ -175,7 +176,8 @@ def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
     where = []
     for source in sources:
         if source.row is not None and len(where) < SHOWN_REPEATS:
-            _, rows = engine.rows(repeated_rows(source.records(raw=True), SHOWN_REPEATS - len(where), hashes,
+            _, rows = engine.rows(repeated_rows(source.records(raw=True, checked=False), SHOWN_REPEATS - len(where),
+                                                hashes,
                                                 function))
             if rows:
                 where.append(f"{source.label} satır {', '.join(str(r[0]) for r in rows)}")
