@@ -15,7 +15,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
@@ -26,6 +26,7 @@ from .period import Period, creation_date, parse_periods, require_period
 
 if TYPE_CHECKING:
     from .data.extra import ExtraTable
+    from .revisions import Revision
     from .plotting import Chart
     from .compute import Figures
     from .profiles import Profile
@@ -53,6 +54,8 @@ class Prepared:
     """editors' sections: what each one's query returned, by name"""
     plates: dict[str, int] = field(default_factory=dict)
     """each province spelling of the data and its plate: what re-running a query needs"""
+    revisions: list["Revision"] = field(default_factory=list)
+    """figures an earlier release in the store printed differently"""
 
     @property
     def period(self) -> Period:
@@ -86,6 +89,7 @@ def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list
     from .data.extra import check_engine
     from .data.inputs import open_inputs
     from .data.validate import repeated_records, validate
+    from .revisions import published_figures
 
     require_period(config.period)
     check_engine(config)
@@ -101,22 +105,46 @@ def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list
             progress("compute")
             aggregates = aggregate(grouped, validated.plates, validated.has_hq)
             periods = parse_periods(config.period, aggregates.months())
+            published = published_figures(config.resolve(config.release_store))
             computed = []
             for period in periods:
                 with about(period.slug if len(periods) > 1 else None), _naming(period, len(periods) > 1):
                     figures, profiles = _figures(config, aggregates, period)
                     extras = run_extra_sections(engine, sources, validated.plates, config, period)
-                computed.append((figures, profiles, extras, creation_date(period)))
+                    revised = _revisions(config, figures, published)
+                computed.append((figures, profiles, extras, creation_date(period), revised))
             progress("charts")
             warming.join()
-            prepared = [_drawn(config, figures, profiles, extras, created, paths, validated)
-                        for figures, profiles, extras, created in computed]
+            prepared = [replace(_drawn(config, figures, profiles, extras, created, paths, validated), revisions=revised)
+                        for figures, profiles, extras, created, revised in computed]
         except BaseException:
             concurrent.interrupt()
             raise
         for text in validated.warnings + repeats.result():
             warn("data", text)
     return prepared
+
+
+def _revisions(config: Config, figures: "Figures", published: dict) -> list["Revision"]:
+    """The bulletin's figures that the release store printed differently; a warning for
+    those above the threshold with no reason given."""
+    from .revisions import find_revisions, unexplained
+    from .tidy import tidy_figures
+    from .turkish import number
+
+    if not published:
+        return []
+    revised = find_revisions(tidy_figures(figures, config.labels), published, config.revisions.reasons)
+    open_ones = unexplained(revised, config.revisions.threshold_pct)
+    if open_ones:
+        first = open_ones[0]
+        about_what = " ".join(filter(None, [first.figure.period, first.figure.province or first.figure.region,
+                                            first.figure.chapter, first.figure.country]))
+        warn("data", f"revizyon eşiğini (%{number(config.revisions.threshold_pct, 1)}) aşan {len(open_ones)} rakam "
+                     f"açıklamasız revize edildi (en büyüğü {about_what}: {number(first.published, 2)} → "
+                     f"{number(first.value, 2)} dolar, {first.release} bülteninde yayımlanmıştı); nedenini "
+                     f"revisions.reasons altında dönemiyle yazın")
+    return revised
 
 
 @contextmanager
@@ -180,8 +208,6 @@ def view_columns(config: Config, prepared: Prepared) -> list:
 def rerun_extra_sections(config: Config, prepared: Prepared, wanted: list[str]) -> Prepared:
     """The preview's path when only queries changed: the inputs opened again, the view
     made, and just the ``wanted`` queries run; every other figure and chart is kept."""
-    from dataclasses import replace
-
     from .charts import draw_extra_charts
     from .data.extra import file_name
     from .data.inputs import open_inputs
@@ -244,7 +270,8 @@ def template_context(config: Config, prepared: Prepared, medium: str = "html", p
 
     charts = {"trend": prepared.profile_charts[profile.plate]} if profile else prepared.charts
     return Context(prepared.figures, charts, config, prepared.created.date(), medium=medium, profile=profile,
-                   downloads=downloads, extra={} if profile else prepared.extras)
+                   downloads=downloads, extra={} if profile else prepared.extras,
+                   revisions=[] if profile else prepared.revisions)
 
 
 def render_html(config: Config, prepared: Prepared, medium: str = "html", downloads: tuple = (),
@@ -287,6 +314,8 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     env = render.environment(config.templates_path())
     pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf", env=env), prepared.created)
     data_tables = tables.build_tables(prepared.figures, config.labels, prepared.extras.values())
+    if prepared.revisions:
+        data_tables.append(tables.revisions_table(prepared.revisions, config.labels))
     html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
     progress("tables")
     stem = f"{config.file_stem}-{period.slug}"
@@ -398,9 +427,11 @@ def _in_processes(function, batches: list, *args, done: Callable[[int], None] = 
         return [future.result() for future in futures]
 
 
-def output_folder(config: Config, out: Optional[Path], period: Period) -> Path:
+def output_folder(config: Config, out: Optional[Path], period: Period, release: bool = False) -> Path:
     """Where a bulletin goes: ``--out`` itself for one period; for a text that names
-    several, ``<out or output_dir>/<period>/``."""
+    several, ``<out or output_dir>/<period>/``; a release, ``<release_store>/<period>/``."""
+    if release:
+        return config.resolve(config.release_store) / period.slug
     if out is not None and not names_several(config.period):
         return out
     return (out or config.resolve(config.output_dir)) / period.slug
@@ -431,12 +462,13 @@ def build(config: Config, *, out: Optional[Path] = None, progress: Progress = la
     return results[0]
 
 
-def build_all(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda *args: None
-              ) -> list[BuildResult]:
+def build_all(config: Config, *, out: Optional[Path] = None, release: bool = False,
+              progress: Progress = lambda *args: None) -> list[BuildResult]:
     """Every bulletin the period text names, from one reading of the data. Everything is
     rendered before anything is written, so a failure (or any warning under ``--strict``)
     leaves every output folder as it was; each bulletin is then published as one move.
-    Every result carries the run's warnings."""
+    Every result carries the run's warnings. A ``release`` goes to the release store, one
+    folder per period, never touching another period's folder."""
     from .publish import check_target, publish
 
     protected = protected_paths(config)
@@ -444,7 +476,7 @@ def build_all(config: Config, *, out: Optional[Path] = None, progress: Progress 
         check_target(out, protected)
     with collecting() as notices:
         prepared = prepare_all(config, progress)
-        targets = [output_folder(config, out, p.period) for p in prepared]
+        targets = [output_folder(config, out, p.period, release) for p in prepared]
         for target in targets:
             check_target(target, protected)
         rendered = render_all(config, prepared, progress)

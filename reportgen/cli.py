@@ -181,18 +181,25 @@ def _load(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
 @click.option("--profiles", is_flag=True, default=None, help="81 ilin her biri için il profili (HTML ve PDF) de yazar.")
 @click.option("--province", "provinces", multiple=True, metavar="İL",
               help="Yalnızca bu ilin profilini yazar (ad ya da plaka; birden çok verilebilir).")
+@click.option("--release", is_flag=True,
+              help="Bülteni yayımlar: yayın deposuna (release_store/<dönem>/, varsayılan yayinlar/) yazar; "
+                   "sonraki bültenlerin revizyonları bununla karşılaştırılır.")
 @click.option("-q", "--quiet", is_flag=True, help="İlerleme ve özet yazdırılmaz (uyarılar her zaman yazdırılır).")
 def build(config_path: Optional[Path], data: tuple[str, ...], period: Optional[str],
           templates: Optional[Path], engine: Optional[str], out: Optional[Path], strict: Optional[bool],
-          profiles: Optional[bool], provinces: tuple[str, ...], quiet: bool) -> None:
+          profiles: Optional[bool], provinces: tuple[str, ...], release: bool, quiet: bool) -> None:
     from .build import build_all
-    from .errors import one_line
+    from .errors import ConfigError, one_line
+
+    if release and out is not None:
+        raise ConfigError("--release ile --out birlikte verilemez: yayımlanan bülten yayın deposuna yazılır "
+                          "(release_store)", key="--out")
 
     config = _load(config_path, data, period, templates, engine, strict=strict, profiles=profiles,
                    provinces=list(provinces) or None)
     console = _console(quiet)
     with _progress(console) as progress:
-        results = build_all(config, out=out.absolute() if out else None, progress=progress)
+        results = build_all(config, out=out.absolute() if out else None, release=release, progress=progress)
     for notice in results[0].warnings:
         click.echo(f"Uyarı: {one_line(notice.text)}", err=True)
     if len(results) == 1:

@@ -150,6 +150,14 @@ class FileLabels(_Strict):
     """what ``[x]`` means"""
     not_applicable: str
     """what ``[z]`` means"""
+    measure: str
+    published_value: str
+    revised_value: str
+    revision: str
+    revision_change: str
+    published_in: str
+    reason: str
+    """heads of the revisions table"""
     measures: dict[str, str]
     """the tidy file's measure codes → what each one is, for its metadata"""
     units: dict[str, str]
@@ -176,6 +184,7 @@ class Labels(_Strict):
     table_regions: str
     table_technology: str
     table_head_office: str
+    table_revisions: str
     chart_chapters: str
     chart_countries: str
     region: str
@@ -233,6 +242,17 @@ class QueryLimits(_Strict):
 
     rows: int = Field(1000, ge=1, le=100_000)
     seconds: float = Field(30, gt=0, le=3600)
+
+
+class Revisions(_Strict):
+    """How revisions of published figures are judged and explained."""
+
+    threshold_pct: float = Field(0.5, ge=0)
+    """a revision larger than this (per cent of the published figure) without a reason is a
+    warning, and fails a ``--strict`` build"""
+    reasons: dict[str, str] = {}
+    """why the figures of a period were revised, by the period as the data files write it
+    (``2024-05``, ``2024-01/2024-05``, ``2023``)"""
 
 
 class ReleaseDates(_Strict):
@@ -301,6 +321,11 @@ class Config(_Strict):
     """Sections of the monthly bulletin in order."""
     templates_dir: Optional[str] = _field("wording", None, place=True)
     """Folder of template overrides, searched before the built-in templates."""
+    release_store: str = _field("output", "yayinlar", place=True)
+    """Folder of published releases: ``build --release`` writes ``<release_store>/<period>/``,
+    and every build compares its figures with the ones published there."""
+    revisions: Revisions = _field("figures", Revisions())
+    """The threshold of an unexplained revision and the reasons for revisions."""
     output_dir: str = _field("output", "output", place=True)
     """Builds go to ``<output_dir>/<period>/``; relative to the config file."""
     file_stem: str = _field("output")

@@ -28,6 +28,7 @@ from .compute import Figures
 from .profiles import Profile
 from .config import Config
 from .data.extra import ExtraTable
+from .revisions import Revision
 from .errors import TemplateError
 from .fonts import font_files, web_font_faces
 
@@ -148,6 +149,8 @@ class Context:
     """the build's other files, for the page's download links"""
     extra: dict[str, ExtraTable] = dataclasses.field(default_factory=dict)
     """editors' sections by name: what their queries returned"""
+    revisions: list[Revision] = dataclasses.field(default_factory=list)
+    """figures an earlier release printed differently, largest revision first"""
 
     def as_dict(self) -> dict[str, Any]:
         shown = self.config.for_templates()
@@ -156,6 +159,7 @@ class Context:
             "release": release_of(self.config, self.created),
             "downloads": list(self.downloads),
             "extra": self.extra,
+            "revisions": self.revisions,
             "figures": self.figures,
             "period": self.figures.period,
             "charts": self.charts,

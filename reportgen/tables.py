@@ -19,6 +19,7 @@ from .data.extra import ExtraColumn, ExtraTable, file_name
 from .config import FileLabels, Labels
 from .period import Span
 from .reference import fold, regions
+from .revisions import Revision
 from .turkish import chapter_code, round_half_up, span_label, to_decimal
 
 Kind = Literal["code", "text", "int", "usd", "pct", "number"]
@@ -232,6 +233,24 @@ def machine_names(labels: list[str]) -> list[str]:
             unique, n = f"{name}_{n}", n + 1
         names.append(unique)
     return names
+
+
+def revisions_table(revisions: list[Revision], labels: Labels) -> DataTable:
+    """Every revised figure: what was published, in which bulletin, what it is now, and why."""
+    f = labels.files
+    columns = [Column("period", f.period, "code"), Column("measure", f.measure, "code"),
+               Column("province_code", f.province_code, "code"), Column("province", f.province, "text"),
+               Column("region", f.region, "text"), Column("chapter_code", f.chapter_code, "code"),
+               Column("country_code", f.country_code, "code"),
+               Column("published_value_usd", f.published_value, "usd"), Column("value_usd", f.revised_value, "usd"),
+               Column("revision_usd", f.revision, "usd"), Column("revision_pct", f.revision_change, "pct"),
+               Column("published_in", f.published_in, "code"), Column("reason", f.reason, "text")]
+    rows = [[r.figure.period, r.figure.measure, r.figure.province_code, r.figure.province, r.figure.region,
+             r.figure.chapter_code, r.figure.country_code, published(r.published, "usd"), published(r.value, "usd"),
+             published(r.difference, "usd"), published(r.change_pct, "pct"), r.release, r.reason]
+            for r in sorted(revisions, key=lambda r: r.figure.key)]
+    return DataTable("revizyonlar", labels.table_revisions, f.unit_usd_pct, columns, rows,
+                     ("period", "measure", "province_code", "region", "chapter_code", "country_code"))
 
 
 def build_tables(figures: Figures, labels: Labels, extras: Iterable[ExtraTable] = ()) -> list[DataTable]:
