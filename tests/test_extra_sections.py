@@ -356,3 +356,14 @@ def test_after_must_name_a_section_and_a_hidden_one_is_a_warning(tmp_path, sampl
         prepare(load_config(write_config(tmp_path, sample_data, [monthly_only], period="2023")))
     assert [n.text for n in notices if n.category == "config"] == [
         "'deneme' ek bölümü bu bültende gösterilmiyor: 'trend' bölümü yıllık bültenin bölümleri arasında yok"]
+
+
+def test_sections_run_for_each_bulletin_of_a_run(tmp_path, sample_data):
+    """The view is made and the engine locked once; every bulletin's query binds its own period."""
+    section = {"name": "ay", "title": "Ay", "after": "provinces",
+               "query": "SELECT :month AS ay, count(*) AS kayit FROM kayitlar WHERE year = :year AND month = :month"}
+    write_config(tmp_path, sample_data, [section], period="2024-05..2024-06")
+    result = run_cli("build", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    months = [csv_rows(tmp_path / "output" / slug / "ek-ay.csv")[1][0] for slug in ("2024-05", "2024-06")]
+    assert months == ["5", "6"]

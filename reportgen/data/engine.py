@@ -48,17 +48,21 @@ class DuckDBEngine:
         self.con = connection
         self.readable = tuple(readable)
         """the files and folders the build reads: all a locked connection may still open"""
+        self.locked = False
 
     def lock(self) -> None:
         """From now on DuckDB reads only ``readable`` (as named and through any symbolic
         link): no other file, no network, no extension, and no setting can be changed back.
-        For editors' queries."""
+        For editors' queries; locking again (for another bulletin of the run) changes nothing."""
+        if self.locked:
+            return
         files = sorted({str(f) for p in self.readable if not p.is_dir() for f in (p.absolute(), p.resolve())})
         folders = sorted({str(f) for p in self.readable if p.is_dir() for f in (p.absolute(), p.resolve())})
         self.con.execute("SET allowed_paths = $files", {"files": files})
         self.con.execute("SET allowed_directories = $folders", {"folders": folders})
         self.con.execute("SET enable_external_access = false")
         self.con.execute("SET lock_configuration = true")
+        self.locked = True
 
     def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]:
         relation = self.con.sql(compile_sql(query, self.dialect))
