@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from .config import Config
-from .errors import ConfigError, ReportgenError
+from .errors import ReportgenError
 from .notices import Notice, about, collecting, enforce_strict, warn
-from .period import Period, creation_date, parse_periods, require_period
+from .period import Period, creation_date, only_one, parse_periods, require_period
 
 if TYPE_CHECKING:
     from .data.extra import ExtraTable
@@ -73,11 +73,7 @@ class BuildResult:
 
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
     """One bulletin's figures and charts (the preview and ``context`` show one)."""
-    prepared = prepare_all(config, progress)
-    if len(prepared) != 1:
-        raise ConfigError(f"bu komut tek bir dönem içindir; '{config.period}' {len(prepared)} dönem adlandırıyor",
-                          key="period")
-    return prepared[0]
+    return only_one(prepare_all(config, progress), config.period)
 
 
 def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list[Prepared]:
@@ -178,7 +174,7 @@ def run_extra_sections(engine, sources, plates: dict[str, int], config: Config, 
                        wanted: Optional[list[str]] = None) -> dict[str, "ExtraTable"]:
     """Editors' sections (all, or the ``wanted`` ones), their queries run over the
     records view with the build's reference names."""
-    from .data.extra import names_of, run_some
+    from .data.extra import names_of, run_sections
     from .technology import refinements
 
     if not config.extra_sections:
@@ -190,7 +186,7 @@ def run_extra_sections(engine, sources, plates: dict[str, int], config: Config, 
             if section.after not in shown:
                 warn("config", f"'{section.name}' ek bölümü bu bültende gösterilmiyor: '{section.after}' bölümü "
                                f"{'yıllık' if period.is_annual else 'aylık'} bültenin bölümleri arasında yok")
-    return run_some(engine, sources, names_of(config, plates), refinements(), config, period, wanted)
+    return run_sections(engine, sources, names_of(config, plates), refinements(), config, period, wanted)
 
 
 def view_columns(config: Config, prepared: Prepared) -> list:
@@ -455,11 +451,7 @@ def protected_paths(config: Config) -> list[Path]:
 
 def build(config: Config, *, out: Optional[Path] = None, progress: Progress = lambda *args: None) -> BuildResult:
     """One bulletin: the whole pipeline (see ``build_all``)."""
-    results = build_all(config, out=out, progress=progress)
-    if len(results) != 1:
-        raise ConfigError(f"tek bir dönem bekleniyordu; '{config.period}' {len(results)} dönem adlandırıyor",
-                          key="period")
-    return results[0]
+    return only_one(build_all(config, out=out, progress=progress), config.period)
 
 
 def build_all(config: Config, *, out: Optional[Path] = None, release: bool = False,

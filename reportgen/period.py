@@ -194,10 +194,15 @@ def require_period(text: Optional[str]) -> str:
 def parse_period(text: Optional[str], available: Iterable[tuple[int, int]] = ()) -> Period:
     """One bulletin: ``2023`` (annual), ``2024-06`` (monthly) or ``latest`` (the latest
     month with data); a text naming several is an error for the commands that show one."""
-    periods = parse_periods(text, available)
-    if len(periods) != 1:
-        raise ConfigError(f"bu komut tek bir dönem içindir; '{text}' {len(periods)} dönem adlandırıyor", key="period")
-    return periods[0]
+    return only_one(parse_periods(text, available), text)
+
+
+def only_one(items: list, text: Optional[str]):
+    """The one item of a list made for one period (a period, its figures, its build); a
+    period text naming several is an error for the commands that show one bulletin."""
+    if len(items) != 1:
+        raise ConfigError(f"bu komut tek bir dönem içindir; '{text}' {len(items)} dönem adlandırıyor", key="period")
+    return items[0]
 
 
 def creation_date(period: Period) -> dt.datetime:

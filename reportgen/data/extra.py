@@ -149,15 +149,9 @@ def query_text(section: ExtraSection, config: Config) -> str:
         raise ConfigError(f"'{section.name}' bölümünün sorgu dosyası okunamadı ({exc})", file=path) from None
 
 
-def run_sections(engine: Engine, sources: list[Source], names: Names, refinements, config: Config,
-                 period: Period) -> dict[str, ExtraTable]:
-    """Every editor's section of the config, by name."""
-    return run_some(engine, sources, names, refinements, config, period, [s.name for s in config.extra_sections])
-
-
-def run_some(engine: Engine, sources: list[Source], names: Names, refinements, config: Config, period: Period,
+def run_sections(engine: Engine, sources: list[Source], names: Names, refinements, config: Config, period: Period,
              wanted: list[str]) -> dict[str, ExtraTable]:
-    """The ``wanted`` sections only: the preview re-runs just a changed query."""
+    """The ``wanted`` sections of the config, by name (the preview re-runs just a changed one)."""
     sections = [s for s in config.extra_sections if s.name in wanted]
     if not sections:
         return {}
@@ -195,11 +189,9 @@ def documented_columns() -> list[ViewColumn]:
     return [ViewColumn(name, type_, meaning, example) for name, type_, meaning, example in VIEW_COLUMNS]
 
 
-def view_columns(engine: Engine, sources: list[Source], names: Names, refinements) -> list[ViewColumn]:
+def view_columns(engine: DuckDBEngine, sources: list[Source], names: Names, refinements) -> list[ViewColumn]:
     """The view's columns, each with a value from the first record that has one, for the
     editors' reference (``reportgen context``, ``templates reference``)."""
-    if not isinstance(engine, DuckDBEngine):
-        return documented_columns()
     _create_view(engine, sources, names, refinements)
     found = exp.select(*[exp.func("any_value", exp.column(name)) for name, *_ in VIEW_COLUMNS]).from_(VIEW)
     row = engine.con.execute(compile_sql(found, "duckdb")).fetchone()
