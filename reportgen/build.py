@@ -503,8 +503,9 @@ def render_all(config: Config, prepared: list[Prepared], progress: Progress = la
 
 
 def _rendered(batch: list[Prepared], config: Config) -> tuple[dict[str, bytes], list[Notice]]:
-    """One bulletin's files and its warnings, named by its period; runs in a worker."""
+    """One bulletin's files and its warnings, named by its period; runs in a worker. Its
+    config names its own period, so its manifest is the one a build of it alone writes."""
     prepared = batch[0]
     with collecting() as notices, about(prepared.period.slug):
-        files = render_files(config, prepared)
+        files = render_files(config.model_copy(update={"period": prepared.period.slug}), prepared)
     return files, list(notices)

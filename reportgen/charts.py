@@ -1,6 +1,6 @@
 """The bulletin's charts, drawn with matplotlib from the computed figures: grouped bars
 of the leaders' chapters and countries, the 13-month trend, technology shares, and each
-province's trend for its profile; the map is in ``maps``.
+province's series for its profile and the release site; the map is in ``maps``.
 
 Charts carry no titles or wording of their own: the template captions them.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -204,16 +204,25 @@ def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[
 
 
 def profile_chart(name: str, trend: list[tuple[int, int, Decimal]]) -> Chart:
-    """A province's last 13 months as bars, million dollars, for its profile page. Fixed
-    margins instead of constrained layout: 81 of them are drawn, and the layout search
-    would be half the time."""
+    """A province's last 13 months as bars, million dollars, for its profile page."""
+    return series_chart(name, [(f"{month_abbreviation(m)}\n{y}", v) for y, m, v in trend])
+
+
+def series_chart(name: str, points: list[tuple[str, Optional[Decimal]]]) -> Chart:
+    """Values as bars in million dollars, each labelled below (no value: an empty place), a
+    bar's room at least 0.42 inch wide (a long series grows wider and scrolls in its box on
+    the page). Fixed
+    margins instead of constrained layout: 81 of them are drawn for the profiles and the
+    release site, and the layout search would be half the time."""
     with matplotlib.rc_context(rc_settings()):
-        figure = Figure(figsize=(6.7, 2.2))
-        figure.subplots_adjust(left=0.08, right=0.99, top=0.95, bottom=0.2)
+        width = max(6.7, 0.42 * len(points))
+        figure = Figure(figsize=(width, 2.2))
+        figure.subplots_adjust(left=0.55 / width, right=1 - 0.07 / width, top=0.95, bottom=0.2)
         axes = figure.add_subplot()
-        positions = range(len(trend))
-        axes.bar(positions, [float(v / MILLION) for _, _, v in trend], color=PALETTE[0], width=0.7)
-        axes.set_xticks(positions, [f"{month_abbreviation(m)}\n{y}" for y, m, _ in trend], fontsize=SMALL_TEXT)
+        positions = range(len(points))
+        axes.bar(positions, [math.nan if v is None else float(v / MILLION) for _, v in points], color=PALETTE[0],
+                 width=0.7)
+        axes.set_xticks(positions, [label for label, _ in points], fontsize=SMALL_TEXT)
         axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(float(y))))
         axes.grid(axis="y", color=GRID, linewidth=0.6)
         axes.set_axisbelow(True)

@@ -241,6 +241,27 @@ def serve(config_path: Optional[Path], data: tuple[str, ...], period: Optional[s
                console=_console(False), config_file=_config_file(config_path))
 
 
+@main.command(options_metavar=OPTIONS, help="Yayın deposundaki bültenlerden statik bir yayın sitesi yazar: tüm "
+                                        "yayınların dizini, 81 il sayfası, yayım takvimi ve Atom beslemesi.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ayar dosyası (varsayılan: bulunduğunuz klasördeki config.yaml).")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Şablon klasörü: buradaki dosyalar yerleşik şablonların yerine geçer.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Site klasörü (varsayılan: output/site/). Boş olmalı ya da reportgen'in önceki bir sitesi olmalı.")
+@click.option("-q", "--quiet", is_flag=True, help="Özet yazdırılmaz.")
+def site(config_path: Optional[Path], templates: Optional[Path], out: Optional[Path], quiet: bool) -> None:
+    from .site import build_site
+    from .turkish import number
+
+    config = _load(config_path, (), None, templates, None)
+    target, written, made = build_site(config, out.absolute() if out else None)
+    if not quiet:
+        _console(False).print(f"Yayın sitesi hazır: {target}\n{number(len(made.releases))} yayın, "
+                              f"{number(len(made.provinces))} il sayfası, {number(len(written))} dosya "
+                              f"({_size(sum(p.stat().st_size for p in written))}).")
+
+
 @main.group(options_metavar=OPTIONS, subcommand_metavar="KOMUT [ARGÜMANLAR]...", help="Şablonlar: dışa aktarma ve başvuru sayfası.")
 def templates() -> None:
     pass

@@ -255,6 +255,14 @@ class Revisions(_Strict):
     (``2024-05``, ``2024-01/2024-05``, ``2023``)"""
 
 
+class SiteOptions(_Strict):
+    """The release site that ``reportgen site`` writes from the release store."""
+
+    url: Optional[str] = Field(None, pattern=r"^https?://[^\s\"'<>]+/$")
+    """Where the site is published, ending in ``/``: the Atom feed names its own address
+    with it. Pages link relatively, so the site works without it, from any folder."""
+
+
 class ReleaseDates(_Strict):
     """When bulletins are published."""
 
@@ -324,6 +332,8 @@ class Config(_Strict):
     release_store: str = _field("output", "yayinlar", place=True)
     """Folder of published releases: ``build --release`` writes ``<release_store>/<period>/``,
     and every build compares its figures with the ones published there."""
+    site: SiteOptions = _field("site", SiteOptions())
+    """The release site: where it is published."""
     revisions: Revisions = _field("figures", Revisions())
     """The threshold of an unexplained revision and the reasons for revisions."""
     output_dir: str = _field("output", "output", place=True)

@@ -52,7 +52,12 @@ class Profile:
     @property
     def slug(self) -> str:
         """File name: ``34-istanbul``."""
-        return f"{self.plate:02d}-{fold(self.name).replace(' ', '-')}"
+        return province_slug(self.plate, self.name)
+
+
+def province_slug(plate: int, name: str) -> str:
+    """A province's file name: ``34-istanbul``."""
+    return f"{plate:02d}-{fold(name).replace(' ', '-')}"
 
 
 def item_changes(frame: pd.DataFrame, plate: int, key: str, span: Span, names, count: int) -> list[ItemChange]:

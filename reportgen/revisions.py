@@ -16,20 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Optional
 
-from .errors import DataError
-from .period import period_form
+from .store import FigureKey, Published, latest_figures, releases
 
 if TYPE_CHECKING:
     from .tidy import Figure
 
 VALUE_UNIT = "USD"
-
-
-@dataclass(frozen=True)
-class Published:
-    value: Decimal
-    release: str
-    """the period of the release that printed it (its folder in the store)"""
 
 
 @dataclass(frozen=True)
@@ -60,48 +52,33 @@ class Revision:
         return change is None or abs(change) > Decimal(str(threshold_pct))
 
 
-def releases(store: Path) -> list[Path]:
-    """The store's release folders in time order (a year after its December); other
-    entries are not releases and are left alone."""
-    if not store.is_dir():
-        return []
-    found = []
-    for folder in store.iterdir():
-        try:
-            period = period_form(folder.name) if folder.is_dir() else None
-        except ValueError:
-            continue
-        if period is not None and (folder / f"veriler-{folder.name}.parquet").is_file():
-            found.append((period.year, period.month or 13, folder))
-    return [folder for *_, folder in sorted(found)]
-
-
-def published_figures(store: Path) -> dict[tuple[str, ...], Published]:
+def published_figures(store: Path) -> dict[FigureKey, Published]:
     """Every dollar figure the store's releases printed, with the value of the latest."""
-    import pyarrow.parquet as pq
-
-    from .tidy import KEY
-
-    published: dict[tuple[str, ...], Published] = {}
-    for folder in releases(store):
-        path = folder / f"veriler-{folder.name}.parquet"
-        try:
-            rows = pq.read_table(path).to_pylist()
-        except Exception as exc:  # noqa: BLE001 - any unreadable Parquet file
-            raise DataError(f"yayın deposundaki rakamlar okunamadı ({type(exc).__name__})", file=path) from None
-        for row in rows:
-            if row["unit"] == VALUE_UNIT:
-                published[tuple(row[c] or "" for c in KEY)] = Published(Decimal(row["value"]), folder.name)
-    return published
+    return latest_figures(releases(store), VALUE_UNIT)
 
 
 def find_revisions(figures: list[Figure], published: Mapping[tuple[str, ...], Published],
                    reasons: Mapping[str, str]) -> list[Revision]:
     """This bulletin's dollar figures that differ from what was last published, largest
     revision first."""
-    found = [Revision(f, p.value, p.release, reasons.get(f.period, ""))
+    found = [Revision(f, p.value, p.release, reason_for(f.period, reasons))
              for f in figures if f.unit == VALUE_UNIT and (p := published.get(f.key)) and p.value != f.value]
     return sorted(found, key=lambda r: (-abs(r.difference), r.figure.key))
+
+
+def reason_for(period: str, reasons: Mapping[str, str]) -> str:
+    """The reason given for a figure's period or, failing that, for the months it covers:
+    why May changed is also why January–June and the year changed."""
+    if period in reasons:
+        return reasons[period]
+    first, _, last = period.partition("/")
+    if "-" in first:
+        year, start = int(first[:4]), int(first[5:])
+        end = int(last[5:]) if last else start
+    else:
+        year, start, end = int(first), 1, 12
+    covered = (reasons.get(f"{year}-{month:02d}") for month in range(start, end + 1))
+    return "; ".join(dict.fromkeys(reason for reason in covered if reason))
 
 
 def unexplained(revisions: list[Revision], threshold_pct: float) -> list[Revision]:

@@ -4,7 +4,6 @@ written when any of them fails."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -63,12 +62,7 @@ def test_six_months_in_one_run_equal_separate_builds(tmp_path, sample_data):
     names = sorted(p.name for p in (tmp_path / "tek").iterdir())
     assert sorted(p.name for p in (tmp_path / "hepsi" / "2024-05").iterdir()) == names
     for name in names:
-        # the manifest differs only in the config's digest: the period text is part of it
-        if name != "manifest.json":
-            assert (tmp_path / "hepsi" / "2024-05" / name).read_bytes() == (tmp_path / "tek" / name).read_bytes(), name
-    manifests = [json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-                 for folder in (tmp_path / "hepsi" / "2024-05", tmp_path / "tek")]
-    assert manifests[0]["files"] == manifests[1]["files"]
+        assert (tmp_path / "hepsi" / "2024-05" / name).read_bytes() == (tmp_path / "tek" / name).read_bytes(), name
 
 
 def test_one_failing_period_writes_nothing(tmp_path, sample_data):

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from conftest import read_page, run_cli
-from reportgen.revisions import Published, find_revisions, releases, unexplained
+from reportgen.revisions import find_revisions, reason_for, unexplained
+from reportgen.store import Published, releases
 from reportgen.tidy import Figure
 
 RAISED = 50_000_000
@@ -43,17 +44,29 @@ def test_only_changed_dollar_figures_are_revisions_largest_first():
     assert unexplained(found, 20) == []
 
 
+@pytest.mark.parametrize("period, expected", [
+    ("2024-05", "Mayıs"), ("2024-01/2024-06", "Şubat; Mayıs"), ("2024-01/2024-04", "Şubat"), ("2024", "Yıl"),
+    ("2023", "Mayıs 2023"), ("2024-07", ""), ("2022", "")])
+def test_a_reason_for_a_month_explains_the_spans_that_cover_it(period, expected):
+    reasons = {"2024-05": "Mayıs", "2024-02": "Şubat", "2024-06": "Mayıs", "2024": "Yıl", "2023-05": "Mayıs 2023"}
+    assert reason_for(period, reasons) == expected
+
+
 def test_a_revision_from_zero_is_always_above_the_threshold():
     revision, = find_revisions([figure("2024-05", "5")], {figure("2024-05", "0").key: Published(Decimal(0), "x")}, {})
     assert revision.change_pct is None and revision.above(1000)
 
 
 def test_the_store_holds_releases_by_period_and_nothing_else(tmp_path):
-    for name in ("2024-05", "2023", "2024-04", "notlar", "2024-13"):
+    for name in ("2024-05", "2023", "2024-04", "notlar", "2024-13", "2024-7"):
         (tmp_path / name).mkdir()
         (tmp_path / name / f"veriler-{name}.parquet").write_bytes(b"")
+        (tmp_path / name / "manifest.json").write_text("{}")
     (tmp_path / "2024-06").mkdir()
-    assert [p.name for p in releases(tmp_path)] == ["2023", "2024-04", "2024-05"]
+    (tmp_path / "2024-06" / "manifest.json").write_text("{}")
+    (tmp_path / "2024-08").mkdir()
+    (tmp_path / "2024-08" / "veriler-2024-08.parquet").write_bytes(b"")
+    assert [r.slug for r in releases(tmp_path)] == ["2023", "2024-04", "2024-05"]
     assert releases(tmp_path / "yok") == []
 
 
