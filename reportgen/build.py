@@ -349,7 +349,7 @@ def _beside(function, *args) -> Callable[[], object]:
     if sys.platform != "linux" or multiprocessing.parent_process() is not None:
         result = function(*args)
         return lambda: result
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool = _forked_pool(1)
     future = pool.submit(function, *args)
 
     def wait():
@@ -358,6 +358,23 @@ def _beside(function, *args) -> Callable[[], object]:
         finally:
             pool.shutdown(wait=True)
     return wait
+
+
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_end_with, initargs=(os.getpid(),))
+
+
+def _end_with(parent: int) -> None:
+    """A worker ends when the build's process ends, even when that is killed: the pipes
+    it inherited would otherwise keep it waiting for work forever (Linux's
+    PR_SET_PDEATHSIG; a parent gone before the call is caught by the check after it)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _collect(wait: Callable[[], object]):
@@ -416,7 +433,7 @@ def _in_processes(function, batches: list, *args, done: Callable[[int], None] = 
             done(count)
         return results
     workers = min(os.cpu_count() or 1, len(batches))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with _forked_pool(workers) as pool:
         futures = [pool.submit(function, batch, *args) for batch in batches]
         for count, _ in enumerate(as_completed(futures), start=1):
             done(count)

@@ -120,6 +120,22 @@ def test_leftovers_of_an_interrupted_build_are_repaired(copy):
     assert (output / "2023" / "manifest.json").is_file()
 
 
+def left_running(text: str, wait: float = 2.0) -> list[int]:
+    """Processes whose command line holds ``text``, once they have had ``wait`` seconds to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def test_a_kill_at_any_moment_leaves_the_old_or_the_new_build(copy):
     out = copy / "output" / "2023"
     old = snapshot(out)
@@ -134,9 +150,36 @@ def test_a_kill_at_any_moment_leaves_the_old_or_the_new_build(copy):
         now = snapshot(out)
         assert now == old or "Öldürülen derleme." in now[f"{STEM}.html"].decode("utf-8")
         assert sorted(now) == sorted(old)
+        assert not left_running(str(out)), "a worker of the killed build is still running"
     result = run_cli("build", "--out", str(out), cwd=copy)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (copy / "output").iterdir()) == ["2023"]
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def test_killing_a_build_while_its_workers_run_ends_them_too(copy):
+    """The PDF is made in a forked worker: a build killed then must not leave it behind."""
+    out = copy / "output" / "oldurulen"
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "--out", str(out), "-q"], cwd=copy,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not children_of(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert children_of(process.pid), "the build never started a worker"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert not left_running(str(out)), "a worker of the killed build is still running"
+    assert not out.exists()
 
 
 def test_two_builds_into_one_folder_are_serialised(copy, project):
