@@ -109,10 +109,14 @@ def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list
                     extras = run_extra_sections(engine, sources, validated.plates, config, period)
                     revised = _revisions(config, figures, published)
                 computed.append((figures, profiles, extras, creation_date(period), revised))
-            progress("charts")
             warming.join()
-            prepared = [replace(_drawn(config, figures, profiles, extras, created, paths, validated), revisions=revised)
+            prepared = [Prepared(figures=figures, charts={}, inputs=paths, rows=validated.rows, profiles=profiles,
+                                 profile_charts={}, created=created, extras=extras, plates=validated.plates,
+                                 revisions=revised)
                         for figures, profiles, extras, created, revised in computed]
+            if len(prepared) == 1:
+                progress("charts")
+                prepared = [drawn(config, prepared[0])]
         except BaseException:
             concurrent.interrupt()
             raise
@@ -156,18 +160,18 @@ def _naming(period: Period, several: bool) -> Iterator[None]:
         raise
 
 
-def _drawn(config: Config, figures: "Figures", profiles: list["Profile"], extras: dict, created: dt.datetime,
-           paths: list[Path], validated) -> Prepared:
-    """A period's figures with their charts drawn (after the bulletin's date is known to
-    be valid: matplotlib reads SOURCE_DATE_EPOCH too)."""
+def drawn(config: Config, prepared: Prepared) -> Prepared:
+    """A bulletin with its charts and its profiles' charts drawn. One bulletin's are drawn
+    as soon as its figures are known; each of several bulletins' in the process that
+    renders it, so their charts are drawn in parallel too."""
     from .charts import draw_charts, draw_extra_charts
 
-    drawn = _in_processes(_profile_charts, _batches(profiles))
-    return Prepared(figures=figures, charts={**draw_charts(figures, config.labels),
-                                             **draw_extra_charts(extras.values())},
-                    inputs=paths, rows=validated.rows, profiles=profiles,
-                    profile_charts={plate: c for batch in drawn for plate, c in batch.items()},
-                    created=created, extras=extras, plates=validated.plates)
+    if prepared.charts:
+        return prepared
+    profile_charts = _in_processes(_profile_charts, _batches(prepared.profiles))
+    return replace(prepared, charts={**draw_charts(prepared.figures, config.labels),
+                                     **draw_extra_charts(prepared.extras.values())},
+                   profile_charts={plate: c for batch in profile_charts for plate, c in batch.items()})
 
 
 def run_extra_sections(engine, sources, plates: dict[str, int], config: Config, period: Period,
@@ -524,5 +528,5 @@ def _rendered(batch: list[Prepared], config: Config) -> tuple[dict[str, bytes], 
     config names its own period, so its manifest is the one a build of it alone writes."""
     prepared = batch[0]
     with collecting() as notices, about(prepared.period.slug):
-        files = render_files(config.model_copy(update={"period": prepared.period.slug}), prepared)
+        files = render_files(config.model_copy(update={"period": prepared.period.slug}), drawn(config, prepared))
     return files, list(notices)
