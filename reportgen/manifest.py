@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from typing import Optional
+from typing import Mapping, Optional
 
 from .config import PARTS, Config, DatabaseSource
 
@@ -41,6 +41,12 @@ def settings_digest(config: Config) -> str:
     return hashlib.sha256(settings.encode("utf-8")).hexdigest()
 
 
+def listing(files: Mapping[str, bytes]) -> dict[str, dict]:
+    """Each file's SHA-256 and size, by name: what a manifest lists."""
+    return {name: {"sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
+            for name, content in sorted(files.items())}
+
+
 def manifest(files: dict[str, bytes], inputs: list[Path], config: Config) -> dict[str, bytes]:
     """The files with ``manifest.json`` added."""
     templates = config.templates_path()
@@ -49,8 +55,7 @@ def manifest(files: dict[str, bytes], inputs: list[Path], config: Config) -> dic
     document = {
         "generator": GENERATOR,
         "period": config.period,
-        "files": {name: {"sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
-                  for name, content in sorted(files.items())},
+        "files": listing(files),
         "inputs": {
             "data": ([{"table": data.table} if data.table else {"query": data.query}]
                      if isinstance(data, DatabaseSource)

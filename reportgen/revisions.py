@@ -54,7 +54,7 @@ class Revision:
 
 def published_figures(store: Path) -> dict[FigureKey, Published]:
     """Every dollar figure the store's releases printed, with the value of the latest."""
-    return latest_figures(releases(store), VALUE_UNIT)
+    return latest_figures(((release.slug, release.figures()) for release in releases(store)), VALUE_UNIT)
 
 
 def find_revisions(figures: list[Figure], published: Mapping[tuple[str, ...], Published],

@@ -21,7 +21,7 @@ from typing import Mapping, Optional
 
 from .config import Config
 from .errors import DataError
-from .manifest import GENERATOR, MANIFEST
+from .manifest import GENERATOR, MANIFEST, listing
 from .opendata import tidy_name
 from .period import Period, period_form
 from .plotting import Chart
@@ -125,8 +125,9 @@ class Site:
 
 def read_site(config: Config, stored: list[StoredRelease]) -> Site:
     """Everything the pages show, from the store's releases."""
-    entries = [release_entry(release, release.figures(), config.title) for release in stored]
-    figures = _province_figures(latest_figures(stored))
+    printed = [(release, release.figures()) for release in stored]
+    entries = [release_entry(release, rows, config.title) for release, rows in printed]
+    figures = _province_figures(latest_figures((release.slug, rows) for release, rows in printed))
     series = tuple(province_series(p.plate, p.name, figures.get(f"{p.plate:02d}", {})) for p in provinces())
     by_date = {entry.issued: entry for entry in entries}
     calendar = tuple(CalendarDate(day, by_date.get(day)) for day in sorted(set(config.release.calendar)))
@@ -264,8 +265,7 @@ def _manifest(files: Mapping[str, bytes]) -> bytes:
     document = {
         "generator": GENERATOR,
         "site": True,
-        "files": {name: {"sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
-                  for name, content in sorted(files.items())},
+        "files": listing(files),
         "inputs": {"releases": [{"manifest": name, "sha256": hashlib.sha256(content).hexdigest()}
                                 for name, content in sorted(files.items())
                                 if name.startswith(f"{RELEASES_FOLDER}/") and name.count("/") == 2

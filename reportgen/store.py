@@ -95,15 +95,16 @@ class Published:
 FigureKey = tuple[str, ...]
 
 
-def latest_figures(stored: Iterable[StoredRelease], unit: Optional[str] = None
+def latest_figures(printed: Iterable[tuple[str, list[dict]]], unit: Optional[str] = None
                    ) -> dict[FigureKey, Published]:
-    """Every figure the releases printed (of one unit, when given), with the value of the
-    latest release that printed it."""
+    """Every figure some releases printed (of one unit, when given), with the value of the
+    latest release that printed it; ``printed`` is each release's period and its figures,
+    in time order."""
     from .tidy import KEY
 
     latest: dict[FigureKey, Published] = {}
-    for release in stored:
-        for row in release.figures():
+    for slug, rows in printed:
+        for row in rows:
             if unit is None or row["unit"] == unit:
-                latest[tuple(row[c] or "" for c in KEY)] = Published(Decimal(row["value"]), release.slug)
+                latest[tuple(row[c] or "" for c in KEY)] = Published(Decimal(row["value"]), slug)
     return latest
