@@ -287,11 +287,11 @@ def render_html(config: Config, prepared: Prepared, medium: str = "html", downlo
 def downloads_of(config: Config, prepared: Prepared, data_tables: list) -> tuple:
     """The files a bulletin's page links to, by relative name: its PDF, the workbook, the
     tidy data as CSV and Parquet, and the per-table CSVs."""
-    from .opendata import tidy_name
+    from .opendata import tidy_name, workbook_name
     from .render import Download
 
     slug = prepared.period.slug
-    return (Download(f"{config.file_stem}-{slug}.pdf", "pdf"), Download(f"tablolar-{slug}.xlsx", "xlsx"),
+    return (Download(f"{config.file_stem}-{slug}.pdf", "pdf"), Download(workbook_name(slug), "xlsx"),
             Download(f"{tidy_name(slug)}.csv", "tidy-csv"), Download(f"{tidy_name(slug)}.parquet", "parquet"),
             *(Download(f"{t.name}.csv", "csv", t.title) for t in data_tables))
 
@@ -304,7 +304,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     from . import render, tables
     from .charts import draw_charts, draw_extra_charts
     from .manifest import manifest
-    from .opendata import data_files
+    from .opendata import data_files, workbook_name
     from .render import release_of
     from .tidy import tidy_figures
     from .workbook import to_xlsx
@@ -321,7 +321,7 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     stem = f"{config.file_stem}-{period.slug}"
     files = {
         f"{stem}.html": html.encode("utf-8"),
-        f"tablolar-{period.slug}.xlsx": to_xlsx(data_tables, config, period, prepared.created.replace(tzinfo=None)),
+        workbook_name(period.slug): to_xlsx(data_tables, config, period, prepared.created.replace(tzinfo=None)),
         **data_files(data_tables, tidy_figures(prepared.figures, config.labels), config, period.slug,
                      release_of(config, prepared.created.date()).date),
         **{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},

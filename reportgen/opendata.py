@@ -197,3 +197,7 @@ def data_files(tables: list[DataTable], figures: list[Figure], config: Config, s
 
 def tidy_name(slug: str) -> str:
     return f"veriler-{slug}"
+
+
+def workbook_name(slug: str) -> str:
+    return f"tablolar-{slug}.xlsx"

@@ -73,8 +73,8 @@ class Period:
 
     def trend_pairs(self, length: int = 13) -> list[tuple[int, int]]:
         """The ``length`` months ending with this one, oldest first."""
-        end = self.year * 12 + (self.month or 12) - 1
-        return [(index // 12, index % 12 + 1) for index in range(end - length + 1, end + 1)]
+        end = month_index(self.year, self.month or 12)
+        return month_pairs(end - length + 1, end)
 
     def required_pairs(self) -> list[tuple[int, int]]:
         """Every (year, month) the bulletin's figures rest on."""
@@ -85,6 +85,16 @@ class Period:
         if not self.is_annual:
             pairs.update(self.trend_pairs())
         return sorted(pairs)
+
+
+def month_index(year: int, month: int) -> int:
+    """Months counted from year 0, so that month arithmetic crosses years."""
+    return year * 12 + month - 1
+
+
+def month_pairs(first: int, last: int) -> list[tuple[int, int]]:
+    """(year, month) of every month index from ``first`` to ``last``, both included."""
+    return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
 
 
 PERIOD_FORMS = "dönem YYYY (yıl), YYYY-AA (ay) ya da latest olmalı"

@@ -22,8 +22,8 @@ from typing import Mapping, Optional
 from .config import Config
 from .errors import DataError
 from .manifest import GENERATOR, MANIFEST, listing
-from .opendata import tidy_name
-from .period import Period, period_form
+from .opendata import tidy_name, workbook_name
+from .period import Period, month_index, month_pairs, period_form
 from .plotting import Chart
 from .reference import provinces, regions
 from .store import FigureKey, Published, StoredRelease, latest_figures, releases
@@ -173,7 +173,7 @@ def _links(release: StoredRelease) -> tuple[Link, ...]:
             continue
         if path.suffix in (".html", ".pdf"):
             kinds.append((path.suffix[1:], name))
-        elif name == f"tablolar-{slug}.xlsx":
+        elif name == workbook_name(slug):
             kinds.append(("xlsx", name))
         elif name == f"{tidy_name(slug)}.csv":
             kinds.append(("tidy-csv", name))
@@ -241,8 +241,8 @@ def _every_month(points: tuple[Point, ...]) -> list[tuple[str, Optional[Decimal]
         return []
     values = {(p.period.year, p.period.month): p.value for p in points}
     first, last = points[0].period, points[-1].period
-    indices = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
-    return [(f"{month_abbreviation(i % 12 + 1)}\n{i // 12}", values.get((i // 12, i % 12 + 1))) for i in indices]
+    return [(f"{month_abbreviation(month)}\n{year}", values.get((year, month)))
+            for year, month in month_pairs(month_index(first.year, first.month), month_index(last.year, last.month))]
 
 
 def site_pages(config: Config, site: Site) -> dict[str, bytes]:
