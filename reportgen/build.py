@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import multiprocessing
-import os
-import sys
 import threading
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
@@ -23,6 +20,7 @@ from .config import Config
 from .errors import ReportgenError
 from .notices import Notice, about, collecting, enforce_strict, warn
 from .period import Period, creation_date, only_one, parse_periods, require_period
+from .processes import Ahead, in_processes, long_lived
 
 if TYPE_CHECKING:
     from .data.extra import ExtraTable
@@ -35,6 +33,7 @@ Progress = Callable[..., None]
 """``progress(stage)`` when a stage starts; ``progress(stage, done, total)`` as it advances."""
 PROFILE_TEMPLATE = "profile.html"
 PROFILE_BATCH = 4
+CHART_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_svg", "matplotlib.backends.backend_agg")
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,6 @@ class Prepared:
     inputs: list[Path]
     rows: int
     profiles: list["Profile"]
-    profile_charts: dict[int, "Chart"]
-    """each profiled province's 13-month chart, by plate code"""
     created: dt.datetime
     """the bulletin's date, from the period (or SOURCE_DATE_EPOCH), never the clock"""
     extras: dict[str, "ExtraTable"] = field(default_factory=dict)
@@ -73,14 +70,18 @@ class BuildResult:
 
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
     """One bulletin's figures and charts (the preview and ``context`` show one)."""
-    return only_one(prepare_all(config, progress), config.period)
+    return drawn(config, only_one(prepare_all(config, progress), config.period))
 
 
-def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list[Prepared]:
-    """Data to figures and charts for every period the config names, from one reading
-    and one aggregation of the records; warnings go to the warning channel."""
-    warming = _import_in_background("pandas", "matplotlib.figure", "matplotlib.backends.backend_svg",
-                                    "matplotlib.backends.backend_agg", "weasyprint")
+def prepare_all(config: Config, progress: Progress = lambda *args: None,
+                meanwhile: Callable[[list[Prepared]], list[Prepared]] = lambda prepared: prepared
+                ) -> list[Prepared]:
+    """Data to figures for every period the config names, from one reading and one
+    aggregation of the records; warnings go to the warning channel. ``meanwhile`` gets
+    the figures while the engine still searches for repeated records, and may start
+    rendering (one bulletin's charts, its PDF)."""
+    pdf_here = ("weasyprint",) if config.profiles or names_several(config.period) else ()
+    warming = _import_in_background("pandas", *CHART_MODULES, *pdf_here)
     from .data.aggregate import aggregate, scan
     from .data.extra import check_engine
     from .data.inputs import open_inputs
@@ -111,12 +112,10 @@ def prepare_all(config: Config, progress: Progress = lambda *args: None) -> list
                 computed.append((figures, profiles, extras, creation_date(period), revised))
             warming.join()
             prepared = [Prepared(figures=figures, charts={}, inputs=paths, rows=validated.rows, profiles=profiles,
-                                 profile_charts={}, created=created, extras=extras, plates=validated.plates,
+                                 created=created, extras=extras, plates=validated.plates,
                                  revisions=revised)
                         for figures, profiles, extras, created, revised in computed]
-            if len(prepared) == 1:
-                progress("charts")
-                prepared = [drawn(config, prepared[0])]
+            prepared = meanwhile(prepared)
         except BaseException:
             concurrent.interrupt()
             raise
@@ -161,17 +160,16 @@ def _naming(period: Period, several: bool) -> Iterator[None]:
 
 
 def drawn(config: Config, prepared: Prepared) -> Prepared:
-    """A bulletin with its charts and its profiles' charts drawn. One bulletin's are drawn
-    as soon as its figures are known; each of several bulletins' in the process that
-    renders it, so their charts are drawn in parallel too."""
+    """A bulletin with its charts drawn. One bulletin's are drawn as soon as its figures
+    are known; each of several bulletins' in the process that renders it, so their charts
+    are drawn in parallel too. A profile's chart is drawn by the worker that renders the
+    profile."""
     from .charts import draw_charts, draw_extra_charts
 
     if prepared.charts:
         return prepared
-    profile_charts = _in_processes(_profile_charts, _batches(prepared.profiles))
     return replace(prepared, charts={**draw_charts(prepared.figures, config.labels),
-                                     **draw_extra_charts(prepared.extras.values())},
-                   profile_charts={plate: c for batch in profile_charts for plate, c in batch.items()})
+                                     **draw_extra_charts(prepared.extras.values())})
 
 
 def run_extra_sections(engine, sources, plates: dict[str, int], config: Config, period: Period,
@@ -222,12 +220,6 @@ def rerun_extra_sections(config: Config, prepared: Prepared, wanted: list[str]) 
     return replace(prepared, extras=extras, charts=charts)
 
 
-def _profile_charts(profiles: list["Profile"]) -> dict[int, "Chart"]:
-    from .charts import profile_chart
-
-    return {p.plate: profile_chart(f"{p.slug}-egilim", p.trend) for p in profiles}
-
-
 def _figures(config: Config, aggregates, period: Period) -> tuple["Figures", list["Profile"]]:
     """A bulletin's figures and the chosen provinces' profiles; plausibility warnings."""
     from . import checks, compute
@@ -264,11 +256,12 @@ def profile_plates(config: Config) -> list[int]:
 
 
 def template_context(config: Config, prepared: Prepared, medium: str = "html", profile: Optional["Profile"] = None,
-                     downloads: tuple = ()):
-    """The one place a template context is made: the bulletin's, or a profile's."""
+                     downloads: tuple = (), trend: Optional["Chart"] = None):
+    """The one place a template context is made: the bulletin's, or a profile's with its
+    ``trend`` chart."""
     from .render import Context
 
-    charts = {"trend": prepared.profile_charts[profile.plate]} if profile else prepared.charts
+    charts = {"trend": trend} if profile else prepared.charts
     return Context(prepared.figures, charts, config, prepared.created.date(), medium=medium, profile=profile,
                    downloads=downloads, extra={} if profile else prepared.extras,
                    revisions=[] if profile else prepared.revisions)
@@ -296,11 +289,13 @@ def downloads_of(config: Config, prepared: Prepared, data_tables: list) -> tuple
             *(Download(f"{t.name}.csv", "csv", t.title) for t in data_tables))
 
 
-def render_files(config: Config, prepared: Prepared, progress: Progress = lambda *args: None
-                 ) -> dict[str, bytes]:
+def render_files(config: Config, prepared: Prepared, progress: Progress = lambda *args: None,
+                 pdf: Optional[Ahead] = None) -> dict[str, bytes]:
     """Every output file's name and bytes; rendering warnings go to the warning channel.
-    The PDF, the longest step, is made by a second process while this one makes the page,
-    the PNG charts, the tables and the profiles."""
+    The PDF, the longest step, is made by ``pdf``, a process already given the bulletin
+    (see ``start_pdf``), while this one makes the page, the PNG charts, the tables and
+    the profiles. Without one (each of several bulletins is rendered in a worker
+    already) the PDF is made here."""
     from . import render, tables
     from .charts import draw_charts, draw_extra_charts
     from .manifest import manifest
@@ -310,9 +305,11 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     from .workbook import to_xlsx
 
     period = prepared.period
+    if not prepared.charts:
+        progress("charts")
+        prepared = drawn(config, prepared)
     progress("render")
     env = render.environment(config.templates_path())
-    pdf = _beside(_pdf_with_notices, render_html(config, prepared, medium="pdf", env=env), prepared.created)
     data_tables = tables.build_tables(prepared.figures, config.labels, prepared.extras.values())
     if prepared.revisions:
         data_tables.append(tables.revisions_table(prepared.revisions, config.labels))
@@ -332,58 +329,23 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
         progress("profiles", 0, len(prepared.profiles))
         files.update(render_profiles(config, prepared, progress))
     progress("pdf")
-    files[f"{stem}.pdf"] = _collect(pdf)
+    files[f"{stem}.pdf"] = _collect(pdf.result() if pdf else _pdf_of(config, prepared, env))
     return manifest(dict(sorted(files.items())), prepared.inputs, config)
 
 
-def _pdf_with_notices(html: str, created: dt.datetime) -> tuple[bytes, list[Notice]]:
+def _pdf_of(config: Config, prepared: Prepared, env=None) -> tuple[bytes, list[Notice]]:
+    """The bulletin's PDF and its warnings; its charts drawn first where they are not yet."""
     from .pdf import html_to_pdf
 
+    prepared = drawn(config, prepared)
     with collecting() as notices:
-        pdf = html_to_pdf(html, created)
+        pdf = html_to_pdf(render_html(config, prepared, medium="pdf", env=env), prepared.created)
     return pdf, list(notices)
 
 
-def _beside(function, *args) -> Callable[[], object]:
-    """Start a function in a forked process (it starts with everything this one has
-    imported; where processes cannot fork, or inside a worker already, it runs here) and
-    return what waits for its
-    result. The wait also shuts the process pool down, so no pool is left for the
-    interpreter's exit to wake."""
-    if sys.platform != "linux" or multiprocessing.parent_process() is not None:
-        result = function(*args)
-        return lambda: result
-    pool = _forked_pool(1)
-    future = pool.submit(function, *args)
-
-    def wait():
-        try:
-            return future.result()
-        finally:
-            pool.shutdown(wait=True)
-    return wait
-
-
-def _forked_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_end_with, initargs=(os.getpid(),))
-
-
-def _end_with(parent: int) -> None:
-    """A worker ends when the build's process ends, even when that is killed: the pipes
-    it inherited would otherwise keep it waiting for work forever (Linux's
-    PR_SET_PDEATHSIG; a parent gone before the call is caught by the check after it)."""
-    import ctypes
-    import signal
-
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _collect(wait: Callable[[], object]):
-    """A result made beside, its warnings passed on to this process's channel."""
-    result, notices = wait()
+def _collect(made: tuple[object, list[Notice]]):
+    """A result made in another process, its warnings passed on to this process's channel."""
+    result, notices = made
     for notice in notices:
         warn(notice.category, notice.text)
     return result
@@ -391,17 +353,20 @@ def _collect(wait: Callable[[], object]):
 
 def _profile_files(profiles: list["Profile"], config: Config, prepared: Prepared
                    ) -> tuple[dict[str, bytes], list[Notice]]:
-    """HTML and PDF of some profiles, and their warnings; runs in a worker process."""
+    """HTML and PDF of some profiles, and their warnings; runs in a worker process, which
+    also draws each profile's chart."""
     from . import render
+    from .charts import profile_chart
     from .pdf import html_to_pdf
 
     env = render.environment(config.templates_path())
     files = {}
     with collecting() as notices:
         for profile in profiles:
+            trend = profile_chart(f"{profile.slug}-egilim", profile.trend)
             for medium, suffix in (("html", "html"), ("pdf", "pdf")):
-                page = render.render_page(env, PROFILE_TEMPLATE,
-                                          template_context(config, prepared, medium, profile).as_dict())
+                context = template_context(config, prepared, medium, profile, trend=trend)
+                page = render.render_page(env, PROFILE_TEMPLATE, context.as_dict())
                 files[f"iller/{profile.slug}.{suffix}"] = (page.encode("utf-8") if medium == "html"
                                                            else html_to_pdf(page, prepared.created))
     return files, list(notices)
@@ -412,8 +377,8 @@ def render_profiles(config: Config, prepared: Prepared, progress: Progress = lam
     """Profiles rendered in parallel, in small batches so progress can be shown; files in
     a fixed order whatever finishes first."""
     total = len(prepared.profiles)
-    results = _in_processes(_profile_files, _batches(prepared.profiles), config, prepared,
-                            done=lambda count: progress("profiles", min(count * PROFILE_BATCH, total), total))
+    results = in_processes(_profile_files, _batches(prepared.profiles), config, prepared,
+                           done=lambda count: progress("profiles", min(count * PROFILE_BATCH, total), total))
     merged: dict[str, bytes] = {}
     for files, notices in results:
         merged.update(files)
@@ -424,24 +389,6 @@ def render_profiles(config: Config, prepared: Prepared, progress: Progress = lam
 
 def _batches(items: list) -> list[list]:
     return [items[i:i + PROFILE_BATCH] for i in range(0, len(items), PROFILE_BATCH)]
-
-
-def _in_processes(function, batches: list, *args, done: Callable[[int], None] = lambda count: None) -> list:
-    """``function(batch, *args)`` for each batch, one forked process per core (inside a
-    worker, one after another); results in
-    the batches' order."""
-    if len(batches) < 2 or sys.platform != "linux" or multiprocessing.parent_process() is not None:
-        results = []
-        for count, batch in enumerate(batches, start=1):
-            results.append(function(batch, *args))
-            done(count)
-        return results
-    workers = min(os.cpu_count() or 1, len(batches))
-    with _forked_pool(workers) as pool:
-        futures = [pool.submit(function, batch, *args) for batch in batches]
-        for count, _ in enumerate(as_completed(futures), start=1):
-            done(count)
-        return [future.result() for future in futures]
 
 
 def output_folder(config: Config, out: Optional[Path], period: Period, release: bool = False) -> Path:
@@ -487,12 +434,13 @@ def build_all(config: Config, *, out: Optional[Path] = None, release: bool = Fal
     protected = protected_paths(config)
     if out is not None and not names_several(config.period):
         check_target(out, protected)
-    with collecting() as notices:
-        prepared = prepare_all(config, progress)
+    with collecting() as notices, long_lived() as keep, _pdf_maker(config) as pdf:
+        prepared = prepare_all(config, progress, meanwhile=lambda ready: start_pdf(config, ready, pdf, progress))
+        keep()
         targets = [output_folder(config, out, p.period, release) for p in prepared]
         for target in targets:
             check_target(target, protected)
-        rendered = render_all(config, prepared, progress)
+        rendered = render_all(config, prepared, progress, pdf)
     if config.strict:
         enforce_strict(notices)
     progress("publish")
@@ -508,14 +456,39 @@ def names_several(text: Optional[str]) -> bool:
     return len(items) > 1 or any(".." in item or item == "all" for item in items)
 
 
-def render_all(config: Config, prepared: list[Prepared], progress: Progress = lambda *args: None
-               ) -> list[dict[str, bytes]]:
+@contextmanager
+def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
+    """For a single bulletin, the process that will make its PDF, importing WeasyPrint
+    and matplotlib while the data is read."""
+    if names_several(config.period):
+        yield None
+        return
+    maker = Ahead(("pandas", *CHART_MODULES, "weasyprint"))
+    try:
+        yield maker
+    finally:
+        maker.close()
+
+
+def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead], progress: Progress
+              ) -> list[Prepared]:
+    """A single bulletin's PDF started in its process, and its charts drawn here, while
+    the engine still searches for repeated records."""
+    if pdf is None:
+        return prepared
+    pdf.submit(_pdf_of, config, prepared[0])
+    progress("charts")
+    return [drawn(config, prepared[0])]
+
+
+def render_all(config: Config, prepared: list[Prepared], progress: Progress = lambda *args: None,
+               pdf: Optional[Ahead] = None) -> list[dict[str, bytes]]:
     """Each bulletin's files: one bulletin as ``render_files`` makes it; several in
     parallel, a process per core, each making its page and PDF in turn."""
     if len(prepared) == 1:
-        return [render_files(config, prepared[0], progress)]
+        return [render_files(config, prepared[0], progress, pdf)]
     progress("bulletins", 0, len(prepared))
-    results = _in_processes(_rendered, [[p] for p in prepared], config,
+    results = in_processes(_rendered, [[p] for p in prepared], config,
                             done=lambda count: progress("bulletins", count, len(prepared)))
     for _, notices in results:
         for notice in notices:
@@ -528,5 +501,5 @@ def _rendered(batch: list[Prepared], config: Config) -> tuple[dict[str, bytes], 
     config names its own period, so its manifest is the one a build of it alone writes."""
     prepared = batch[0]
     with collecting() as notices, about(prepared.period.slug):
-        files = render_files(config.model_copy(update={"period": prepared.period.slug}), drawn(config, prepared))
+        files = render_files(config.model_copy(update={"period": prepared.period.slug}), prepared)
     return files, list(notices)

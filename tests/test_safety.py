@@ -185,6 +185,29 @@ def test_killing_a_build_while_its_workers_run_ends_them_too(copy):
     assert not out.exists()
 
 
+def test_a_build_that_fails_on_its_data_ends_its_pdf_process_before_it_returns(copy):
+    """The PDF's process is forked before the data is read and imports WeasyPrint meanwhile;
+    a build that then fails on a bad value must end it at once, not leave it importing."""
+    from reportgen.build import build
+    from reportgen.config import load_config
+    from reportgen.errors import DataError
+
+    rows = valid_rows()
+    rows[3][5] = "on iki"
+    write(copy / "veri.csv", rows)
+    before = set(multiprocessing_children())
+    with pytest.raises(DataError, match="on iki"):
+        build(load_config(copy / "config.yaml"), out=copy / "output" / "bozuk")
+    assert set(multiprocessing_children()) == before
+    assert not (copy / "output" / "bozuk").exists()
+
+
+def multiprocessing_children() -> list[int]:
+    """This process's live children (a killed child that was waited for is not one)."""
+    return [pid for pid in workers_of(os.getpid(), "") if (Path("/proc") / str(pid) / "stat").exists()
+            and (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+
+
 def test_two_builds_into_one_folder_are_serialised(copy, project):
     out = copy / "output" / "2023"
     processes = [subprocess.Popen([sys.executable, "-m", "reportgen", "build", "--out", str(out), "-q"], cwd=copy,
@@ -207,6 +230,19 @@ def test_a_template_cannot_run_code(copy, tmp_path):
     result = run_cli("build", "--templates", str(copy / "sablon"), "--out", str(copy / "output" / "2023"), cwd=copy)
     assert_failed(result, 5, "closing.html", "satır 2", "izin verilmeyen erişim", "__init__")
     assert not marker.exists()
+    assert snapshot(copy / "output") == before
+
+
+@pytest.mark.parametrize("source", ["https://example.com/iz.png", "file:///etc/hostname"])
+def test_a_template_cannot_make_the_pdf_fetch_anything(copy, source):
+    """The PDF is made in its own process; the refusal made there reaches the user as the
+    template error it is, and nothing is written."""
+    sections = copy / "sablon" / "sections"
+    sections.mkdir(parents=True)
+    (sections / "closing.html").write_text(f'<p>Kapanış <img src="{source}" alt="iz"></p>\n', encoding="utf-8")
+    before = snapshot(copy / "output")
+    result = run_cli("build", "--templates", str(copy / "sablon"), "--out", str(copy / "output" / "2023"), cwd=copy)
+    assert_failed(result, 5, "izin verilmeyen dış kaynak", source)
     assert snapshot(copy / "output") == before
 
 

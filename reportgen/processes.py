@@ -1,0 +1,136 @@
+"""Worker processes of a build. They are forked (on Linux), so they start with what the
+build has imported and computed; they die with the build, even when it is killed; and
+where processes cannot fork, or inside a worker already, the work runs in this process."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Optional
+
+
+def can_fork() -> bool:
+    return sys.platform == "linux" and multiprocessing.parent_process() is None
+
+
+def start_worker(parent: int) -> None:
+    """A worker ends when the build's process ends, even when that is killed: the pipes
+    it inherited would otherwise keep it waiting for work forever (Linux's
+    PR_SET_PDEATHSIG; a parent gone before the call is caught by the check after it).
+    What it inherited is frozen out of the garbage collector, which would otherwise walk
+    those objects in each full collection (a sixth of a profile's time)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+    gc.freeze()
+
+
+def forked_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=start_worker, initargs=(os.getpid(),))
+
+
+def in_processes(function, batches: list, *args, done: Callable[[int], None] = lambda count: None) -> list:
+    """``function(batch, *args)`` for each batch, one forked process per core (inside a
+    worker, one after another); results in the batches' order."""
+    if len(batches) < 2 or not can_fork():
+        results = []
+        for count, batch in enumerate(batches, start=1):
+            results.append(function(batch, *args))
+            done(count)
+        return results
+    workers = min(os.cpu_count() or 1, len(batches))
+    with forked_pool(workers) as pool:
+        futures = [pool.submit(function, batch, *args) for batch in batches]
+        for count, _ in enumerate(as_completed(futures), start=1):
+            done(count)
+        return [future.result() for future in futures]
+
+
+@contextmanager
+def long_lived() -> Iterator[Callable[[], None]]:
+    """Objects that live as long as the build (imported modules, the figures) kept out of
+    the garbage collector's full collections, which otherwise walk them again and again;
+    the yielded function adds what exists by then. Given back at the end, so a process
+    that builds again (the tests, the preview) can still collect them."""
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+class Ahead:
+    """A process forked now, before the data is read, that imports ``modules`` on the
+    second core while this one reads; it then runs one function given later. Forked
+    this early it also inherits no engine threads. Where processes cannot fork, the
+    function runs here when its result is asked for."""
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self._call: Optional[tuple] = None
+        self._process = None
+        if not can_fork():
+            return
+        context = multiprocessing.get_context("fork")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_run_ahead, args=(theirs, os.getpid(), modules), daemon=True)
+        self._process.start()
+        theirs.close()
+
+    def submit(self, function, *args) -> None:
+        if self._process is None:
+            self._call = (function, args)
+        else:
+            self._connection.send((function, args))
+
+    def result(self):
+        """The function's result; its exception raised here."""
+        if self._process is None:
+            function, args = self._call
+            return function(*args)
+        try:
+            failed, value = self._connection.recv()
+        except EOFError:
+            raise RuntimeError(f"worker process ended with exit code {self._process.exitcode}") from None
+        if failed:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Ends the process, finished or not (a failed build does not wait for it)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+            self._connection.close()
+            self._process = None
+
+
+def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    start_worker(parent)
+    for module in modules:
+        importlib.import_module(module)
+    gc.freeze()
+    try:
+        function, args = connection.recv()
+    except EOFError:
+        return
+    try:
+        reply = (False, function(*args))
+    except BaseException as error:  # noqa: BLE001 - passed to the build, which reports it
+        reply = (True, error)
+    try:
+        connection.send(reply)
+    except Exception as error:  # noqa: BLE001 - a result or an error that cannot be pickled
+        connection.send((True, RuntimeError(f"{type(error).__name__}: {error}")))
