@@ -79,9 +79,12 @@ def prepare_all(config: Config, progress: Progress = lambda *args: None,
     """Data to figures for every period the config names, from one reading and one
     aggregation of the records; warnings go to the warning channel. ``meanwhile`` gets
     the figures while the engine still searches for repeated records, and may start
-    rendering (one bulletin's charts, its PDF)."""
-    pdf_here = ("weasyprint",) if config.profiles or names_several(config.period) else ()
-    warming = _import_in_background("pandas", *CHART_MODULES, *pdf_here)
+    rendering (one bulletin's charts, its PDF). Workers forked later (profiles, several
+    bulletins) inherit the presentation modules imported here while the engine reads;
+    a single bulletin's PDF process imports its own, and this process imports matplotlib
+    only when it draws, while that process makes the PDF."""
+    forks_renderers = config.profiles or names_several(config.period)
+    warming = _import_in_background("pandas", *((*CHART_MODULES, "weasyprint") if forks_renderers else ()))
     from .data.aggregate import aggregate, scan
     from .data.extra import check_engine
     from .data.inputs import open_inputs
