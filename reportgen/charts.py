@@ -199,7 +199,7 @@ def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[
                 drawn["technology"] = render_chart(
                     "grafik-teknoloji", _technology_chart(technology, labels.technology, labels.turkiye), raster)
             drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking}, labels.no_data,
-                                        raster=raster)
+                                        labels.and_above, raster=raster)
     return drawn
 
 

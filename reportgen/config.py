@@ -196,6 +196,8 @@ class Labels(_Strict):
     """name of the workbook's first sheet, which lists the tables"""
     no_data: str
     """the map legend's entry for provinces without data"""
+    and_above: str
+    """the map legend's top class, after its lower bound (``5.000 ve üzeri``)"""
     technology: dict[str, str]
     """technology level key → its name (``yuksek: Yüksek teknoloji``)"""
     files: "FileLabels"

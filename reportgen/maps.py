@@ -44,17 +44,18 @@ def colour_for(value: Optional[Decimal]) -> str:
     return BLUES[sum(1 for limit in BREAKS if millions >= limit)]
 
 
-def legend_labels() -> list[str]:
-    """``0 – 100``, ``100 – 250`` … ``5.000 +`` (million dollars, Turkish separators)."""
+def legend_labels(and_above: str) -> list[str]:
+    """``0 – 100``, ``100 – 250`` … ``5.000 ve üzeri`` (million dollars, Turkish
+    separators; ``and_above`` is the config's wording of the open top class)."""
     edges = (0,) + BREAKS
     labels = [f"{number(low)} – {number(high)}" for low, high in zip(edges, edges[1:])]
-    return labels + [f"{number(BREAKS[-1])} +"]
+    return labels + [f"{number(BREAKS[-1])} {and_above}"]
 
 
-def province_map(values: Mapping[int, Decimal], no_data_label: str, name: str = "harita-iller",
+def province_map(values: Mapping[int, Decimal], no_data_label: str, and_above: str, name: str = "harita-iller",
                  raster: bool = False) -> Chart:
-    """The choropleth with its legend: the classes, then ``no_data_label`` (from the
-    config's labels) beside the hatched swatch."""
+    """The choropleth with its legend: the classes (the top one worded with ``and_above``),
+    then ``no_data_label`` beside the hatched swatch, both from the config's labels."""
     data = outlines()
     with matplotlib.rc_context(rc_settings()):
         figure = Figure(figsize=(6.7, 3.3), layout="constrained")
@@ -75,6 +76,6 @@ def province_map(values: Mapping[int, Decimal], no_data_label: str, name: str = 
         axes.set_aspect("equal")
         axes.axis("off")
         handles = [Patch(facecolor=colour, edgecolor="white", linewidth=EDGE) for colour in BLUES]
-        axes.legend(handles + [Patch(**no_data)], legend_labels() + [no_data_label], loc="lower left",
+        axes.legend(handles + [Patch(**no_data)], legend_labels(and_above) + [no_data_label], loc="lower left",
                     frameon=False, ncols=3, handleheight=1.2, bbox_to_anchor=(0.0, -0.12))
         return render_chart(name, figure, raster)

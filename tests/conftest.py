@@ -80,6 +80,24 @@ def read_page(path: Path) -> Page:
     return Page(tables=parser.tables, text=squash(" ".join(parser.text)))
 
 
+def misaligned_heads(path: Path) -> list[tuple[str, str]]:
+    """(table, head) for each column head of a page's tables that is set as a number while
+    every cell below it is text (a row head or a ``text`` cell, both set left) or the reverse,
+    so the head stands apart from its column."""
+    from lxml import html as lxml_html
+
+    found = []
+    for table in lxml_html.parse(str(path)).getroot().xpath("//table"):
+        heads = table.xpath("./thead/tr[last()]/*")
+        rows = [row.xpath("./*") for row in table.xpath("./tbody/tr")]
+        for index, head in enumerate(heads[1:], start=1):
+            cells = [row[index] for row in rows if len(row) == len(heads)]
+            texts = {cell.tag == "th" or "text" in cell.get("class", "").split() for cell in cells}
+            if cells and len(texts) == 1 and texts != {"text" in head.get("class", "").split()}:
+                found.append((table.get("class", ""), head.text_content().strip()))
+    return found
+
+
 def built_bulletin(root: Path, data: Path, period: str) -> tuple[Path, Page, str]:
     """A bulletin built with the real CLI: its folder, the HTML as a reader gets it, and the
     PDF's text with whitespace collapsed."""

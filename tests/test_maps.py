@@ -25,12 +25,13 @@ def test_larger_values_are_darker():
 
 
 def test_legend_uses_turkish_separators():
-    assert maps.legend_labels() == ["0 – 100", "100 – 250", "250 – 500", "500 – 1.000", "1.000 – 5.000", "5.000 +"]
+    assert maps.legend_labels("ve üzeri") == ["0 – 100", "100 – 250", "250 – 500", "500 – 1.000", "1.000 – 5.000",
+                                              "5.000 ve üzeri"]
 
 
 def test_map_renders_reproducibly_with_each_province_coloured():
     values = {plate: D(plate) * 100_000_000 for plate in range(1, 82)}
-    first, second = maps.province_map(values, "Veri yok"), maps.province_map(values, "Veri yok")
+    first, second = maps.province_map(values, "Veri yok", "ve üzeri"), maps.province_map(values, "Veri yok", "ve üzeri")
     assert first.svg == second.svg and first.png == second.png
     fills = set(re.findall(r"fill: (#[0-9a-f]{6})", first.svg))
     assert set(maps.BLUES[2:]) <= fills
@@ -38,7 +39,7 @@ def test_map_renders_reproducibly_with_each_province_coloured():
 
 def test_a_province_without_data_is_hatched_reproducibly():
     values = {plate: D(plate) * 100_000_000 for plate in range(1, 82) if plate != 79}
-    first, second = maps.province_map(values, "Veri yok"), maps.province_map(values, "Veri yok")
+    first, second = maps.province_map(values, "Veri yok", "ve üzeri"), maps.province_map(values, "Veri yok", "ve üzeri")
     assert first.svg == second.svg and first.png == second.png
     assert first.svg.count("fill: url(#") == 2  # Kilis (79) and the legend's swatch
     assert f"stroke: {maps.NO_DATA_HATCH}" in first.svg

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from conftest import pdf_text, run_cli, squash
+from conftest import misaligned_heads, pdf_text, run_cli, squash
 
 CAPTION = re.compile(r"^(Tablo|Grafik|Harita) (\d+): (.+), (\S.*) \((Milyon Dolar|%)\)$")
 MONTHLY_PERIOD = "Ocak-Haziran 2024"
@@ -51,6 +51,12 @@ def test_captions_are_numbered_in_reading_order_with_period_and_unit(sample_buil
         assert ("harita", f"Harita 1: İllere Göre İhracat, {MONTHLY_PERIOD} (Milyon Dolar)") in captions
     else:
         assert captions[0][1] == "Tablo 1: Faaliyet İllerine Göre İhracat, 2023 (Milyon Dolar)"
+
+
+@pytest.mark.parametrize("period", ["2024-06", "2023"])
+def test_every_column_head_is_aligned_as_its_column(sample_build, monthly_build, period):
+    folder = monthly_build if period == "2024-06" else sample_build
+    assert misaligned_heads(folder / f"faaliyet-illerine-gore-ihracat-{period}.html") == []
 
 
 def test_references_name_the_number_of_what_they_link_to(monthly_build):

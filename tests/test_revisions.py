@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from conftest import read_page, run_cli
+from conftest import misaligned_heads, read_page, run_cli
 from reportgen.revisions import find_revisions, reason_for, unexplained
 from reportgen.store import Published, releases
 from reportgen.tidy import Figure
@@ -123,6 +123,7 @@ def test_a_changed_may_figure_is_a_revision_in_june(store, revised_data):
     assert "Revizyonlar" in page.text and "Önceki bültenlerde yayımlanan" in page.text
     table = next(t for t in page.tables if t and t[0][:2] == ["Dönem", "Gösterge"])
     assert ["2024-05", "İhracat değeri: İstanbul"] in [row[:2] for row in table]
+    assert misaligned_heads(store / "haziran" / "faaliyet-illerine-gore-ihracat-2024-06.html") == []
 
 
 def test_an_unexplained_revision_fails_strict_and_a_reason_explains_it(store, revised_data, tmp_path):
