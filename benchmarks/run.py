@@ -332,7 +332,8 @@ def main() -> None:
     preview = ["", "### The live preview (`reportgen serve`, sample data, 2023)", "",
                f"A template edit shows in the page open in Chromium after {median(edits):.2f} s (median of "
                f"{len(edits)} edits; slowest {max(edits):.2f} s), from saving the file to the new text on the screen: "
-               f"the watcher's poll (every {POLL_SECONDS} s), the re-render and the page's own poll (every 0.3 s)."]
+               f"the watcher's poll (every {POLL_SECONDS} s), the re-render and the page's reload (its waiting request is "
+               f"answered as the new page is ready)."]
     print("\n".join(preview), flush=True)
     if args.write:
         args.write.write_text("\n".join(lines + more + preview) + "\n", encoding="utf-8")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Optional
+from urllib.parse import parse_qs
 
 from .build import Prepared, prepare, render_html, rerun_extra_sections
 from .config import Config, DatabaseSource
@@ -26,17 +27,20 @@ from .notices import collecting
 from .render import builtin_templates
 from .turkish import number
 
-POLL_SECONDS = 0.25
-# The page carries the version it was built as, so an edit made before the first poll
-# still reloads it.
+POLL_SECONDS = 0.1
+WAIT_SECONDS = 20
+"""how long the page's request for a newer version is held open before it is asked again"""
+# The page carries the version it was built as and asks for any other: the answer comes
+# as soon as a rebuild ends (an edit made before the page loaded is answered at once).
 RELOAD_SCRIPT = """<script>
 (function () {
   var built = "%s";
-  setInterval(function () {
-    fetch("/__version", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
-      if (v !== built) { location.reload(); }
-    }).catch(function () {});
-  }, 300);
+  function wait() {
+    fetch("/__version?other_than=" + built, {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+      if (v !== built) { location.reload(); } else { wait(); }
+    }).catch(function () { setTimeout(wait, 1000); });
+  }
+  wait();
 })();
 </script>"""
 ERROR_PAGE = """<!DOCTYPE html><html lang="tr"><head><meta charset="utf-8"><title>Bülten oluşturulamadı</title>
@@ -60,7 +64,8 @@ class Preview:
     queries: dict[str, str] = field(default_factory=dict)
     """each editor's section as the figures were made with it, query text included"""
     watched: dict[Path, float] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.Condition = field(default_factory=threading.Condition)
+    """guards the page and its version; notified when a new version is ready"""
 
     def rebuild(self) -> None:
         """Build the page; any failure, even a bug, shows in the page and the terminal
@@ -92,6 +97,14 @@ class Preview:
             self.version += 1
             self.page = _with_reload(page, self.version)
             self.watched = _mtimes(self._watch_list(config))
+            self.lock.notify_all()
+
+    def version_other_than(self, seen: str) -> int:
+        """The current version once it differs from the one the page has, or after
+        ``WAIT_SECONDS`` (the page then asks again)."""
+        with self.lock:
+            self.lock.wait_for(lambda: str(self.version) != seen, timeout=WAIT_SECONDS)
+            return self.version
 
     def _error_page(self, message: str) -> str:
         self.console.print(f"Hata: {message}")
@@ -169,12 +182,14 @@ def _handler(preview: Preview, port: int):
                 self._send("Önizlemeye yalnızca 127.0.0.1 ya da localhost adresiyle erişilebilir.\n".encode("utf-8"),
                            "text/plain; charset=utf-8", status=403)
                 return
-            with preview.lock:
-                page, version = preview.page, preview.version
-            if self.path in ("/", "/index.html"):
+            path, _, query = self.path.partition("?")
+            if path in ("/", "/index.html"):
+                with preview.lock:
+                    page = preview.page
                 self._send(page.encode("utf-8"), "text/html; charset=utf-8")
-            elif self.path == "/__version":
-                self._send(str(version).encode("ascii"), "text/plain")
+            elif path == "/__version":
+                seen = parse_qs(query).get("other_than", [""])[0]
+                self._send(str(preview.version_other_than(seen)).encode("ascii"), "text/plain")
             else:
                 self.send_error(404)
 

@@ -114,6 +114,31 @@ def test_config_change_reloads_the_page(editor, page):
     wait_for_text(page, "Faaliyet İllerine Göre İhracat İstatistikleri")
 
 
+def test_the_pages_request_for_a_new_version_is_answered_when_the_rebuild_ends(editor):
+    """The open page asks for any version but its own; the server holds that request
+    until a rebuild has made a new page, so the reload does not wait for a poll."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root, url = editor[0], editor[1]
+    current = urllib.request.urlopen(url + "__version", timeout=5).read().decode()
+    assert urllib.request.urlopen(f"{url}__version?other_than=eski", timeout=5).read().decode() == current
+    template = closing_template(root)
+    original = template.read_text(encoding="utf-8")
+    with ThreadPoolExecutor(1) as pool:
+        asked = time.monotonic()
+        answer = pool.submit(lambda: urllib.request.urlopen(f"{url}__version?other_than={current}", timeout=30).read())
+        time.sleep(1)
+        assert not answer.done(), "a request for another version must wait while nothing changed"
+        try:
+            template.write_text(original.replace("{{ config.closing }}", "Bekleyen istek"), encoding="utf-8")
+            newer = answer.result(timeout=10).decode()
+            shown = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+        finally:
+            template.write_text(original, encoding="utf-8")
+    assert int(newer) > int(current) and time.monotonic() - asked < 10
+    assert "Bekleyen istek" in shown
+
+
 def request(url: str, host: str) -> int:
     import urllib.error
 
