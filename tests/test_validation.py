@@ -228,6 +228,25 @@ def test_a_file_mixing_utf8_and_windows_1254_names_the_line(tmp_path):
     assert_rejected(tmp_path, data, str(data), "satır 16", "hem UTF-8 hem", "0xDE baytı")
 
 
+@pytest.mark.parametrize("declared", [False, True])
+def test_a_byte_that_is_not_utf8_far_into_the_file_names_the_line(tmp_path, declared):
+    """Past the first block, which decides the encoding, a bad byte is found by the
+    engine's reading: still an error naming the line, as a mixed file (detected) or as
+    a byte the declared encoding does not have."""
+    rows = valid_rows() * 2000
+    text = "\n".join(",".join(r) for r in [HEADER] + rows) + "\n"
+    lines = text.encode("utf-8").splitlines(keepends=True)
+    assert sum(len(line) for line in lines[:40_000]) > 1 << 20
+    lines[40_000] = "2023,4,Şanlıurfa,08021100,DE,1.5\n".encode("cp1254")
+    data = tmp_path / "veri.csv"
+    data.write_bytes(b"".join(lines))
+    if declared:
+        (tmp_path / "config.yaml").write_text("csv:\n  encoding: utf-8\n", encoding="utf-8")
+        assert_rejected(tmp_path, data, str(data), "satır 40001", "dosya utf-8 olarak okunamadı (0xDE baytı)")
+    else:
+        assert_rejected(tmp_path, data, str(data), "satır 40001", "hem UTF-8 hem", "0xDE baytı")
+
+
 def test_an_invisible_character_is_shown_as_such(tmp_path):
     rows = valid_rows()
     rows[5][2] = "Ankara\x00"

@@ -25,13 +25,20 @@ class Dialect:
     encoding: str
     delimiter: str
     decimal: str
+    detected: bool = False
+    """the encoding was detected, not declared"""
 
 
-def detect_encoding(path: Path) -> str:
+def detect_encoding(path: Path, *, first_block_decides: bool = False) -> str:
     """A byte-order mark says UTF-8 (``utf-8-sig``) or UTF-16; a file that decodes as
     UTF-8 from end to end is ``utf-8``; a file with no UTF-8 letters at all is Turkish
     Windows (``windows-1254``). A file that mixes both is an error naming the line of
-    the first byte that is not UTF-8."""
+    the first byte that is not UTF-8.
+
+    With ``first_block_decides``, a first block that decodes as UTF-8 and has a UTF-8
+    letter settles it: the rest can only be UTF-8 or mixed, and the engine's reading
+    checks it on the way (a pass over the file saved); when it finds a byte that is
+    not UTF-8, ``first_unreadable_line`` runs the whole check to name it."""
     with open(path, "rb") as handle:
         first = handle.read(BLOCK)
         if first.startswith(codecs.BOM_UTF8):
@@ -44,6 +51,8 @@ def detect_encoding(path: Path) -> str:
             while block:
                 seen_utf8 = seen_utf8 or bool(_UTF8_LETTER.search(block))
                 decoder.decode(block)
+                if first_block_decides and seen_utf8:
+                    return "utf-8"
                 offset += len(block)
                 block = handle.read(BLOCK)
             decoder.decode(b"", final=True)
@@ -63,12 +72,16 @@ def _line_of(path: Path, position: int) -> int:
         return handle.read(position).count(b"\n") + 1
 
 
-def _mixed(path: Path, position: int) -> str:
+def _byte_at(path: Path, position: int) -> str:
     with open(path, "rb") as handle:
         handle.seek(position)
-        byte = handle.read(1)[0]
+        byte = handle.read(1)
+    return f"0x{byte[0]:02X} baytı" if byte else "dosya yarım bir karakterle bitiyor"
+
+
+def _mixed(path: Path, position: int) -> str:
     return (f"dosya hem UTF-8 hem başka bir kodlamayla (muhtemelen Windows-1254) yazılmış; bu satırdaki "
-            f"0x{byte:02X} baytı UTF-8 değil. Dosyayı tek bir kodlamayla kaydedin")
+            f"{_byte_at(path, position)} UTF-8 değil. Dosyayı tek bir kodlamayla kaydedin")
 
 
 def detect_delimiter(header: str, wanted: Iterable[str]) -> str:
@@ -81,8 +94,11 @@ def detect_delimiter(header: str, wanted: Iterable[str]) -> str:
     return max(DELIMITERS, key=header.count)
 
 
-def dialect(path: Path, options: CsvOptions, wanted: Iterable[str]) -> Dialect:
-    encoding = detect_encoding(path) if options.encoding == "auto" else options.encoding
+def dialect(path: Path, options: CsvOptions, wanted: Iterable[str], *, reader_checks_utf8: bool = False) -> Dialect:
+    """``reader_checks_utf8``: the engine's CSV reader refuses a byte that is not UTF-8
+    (DuckDB does; Spark replaces it), so the encoding may be judged from the first block."""
+    encoding = (detect_encoding(path, first_block_decides=reader_checks_utf8) if options.encoding == "auto"
+                else options.encoding)
     try:
         with open(path, encoding=encoding, newline="") as handle:
             header = handle.readline().lstrip("\ufeff").rstrip("\r\n")
@@ -91,7 +107,7 @@ def dialect(path: Path, options: CsvOptions, wanted: Iterable[str]) -> Dialect:
                         row=1) from None
     delimiter = detect_delimiter(header, wanted) if options.delimiter == "auto" else options.delimiter
     decimal = ("," if delimiter == ";" else ".") if options.decimal == "auto" else options.decimal
-    return Dialect(encoding=encoding, delimiter=delimiter, decimal=decimal)
+    return Dialect(encoding=encoding, delimiter=delimiter, decimal=decimal, detected=options.encoding == "auto")
 
 
 def header_names(path: Path, found: Dialect) -> list[str]:
@@ -119,7 +135,11 @@ def transcode(path: Path, encoding: str, folder: Path) -> Path:
 
 def first_unreadable_line(path: Path, found: Dialect) -> Optional[tuple[int, str]]:
     """The first line Python's CSV reader finds broken (a field count other than the
-    header's, an unclosed quote), and what is wrong with it; None if it finds none."""
+    header's, an unclosed quote, a byte the encoding does not have), and what is wrong
+    with it; None if it finds none. A detected encoding is checked whole first, so a
+    file that mixes encodings gets that error."""
+    if found.detected:
+        detect_encoding(path)
     with open(path, encoding="utf-8-sig" if found.encoding.startswith("utf-8") else found.encoding,
               newline="") as handle:
         reader = csv.reader(handle, delimiter=found.delimiter, quotechar='"', strict=True)
@@ -130,7 +150,24 @@ def first_unreadable_line(path: Path, found: Dialect) -> Optional[tuple[int, str
                     return reader.line_num, f"satırda {len(fields)} alan var, başlıkta {len(header)} sütun var"
         except csv.Error as exc:
             return reader.line_num, f"satır CSV olarak okunamadı ({_csv_problem(str(exc))})"
+        except UnicodeDecodeError:
+            position = _undecodable(path, found.encoding)
+            return _line_of(path, position), f"dosya {found.encoding} olarak okunamadı ({_byte_at(path, position)})"
     return None
+
+
+def _undecodable(path: Path, encoding: str) -> int:
+    """The position of the first byte that is not valid in the encoding (the file is
+    known to have one)."""
+    decoder, offset = codecs.getincrementaldecoder(encoding)(), 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start - (len(exc.object) - len(block))
+            offset += len(block)
+    return offset
 
 
 def _csv_problem(message: str) -> str:

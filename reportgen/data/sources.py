@@ -157,7 +157,7 @@ def _open_relation(con: duckdb.DuckDBPyConnection, path: Path, options: SourceOp
     """The DuckDB relation of a file, its row-number column and its CSV dialect."""
     kind = FORMATS[path.suffix.lower()]
     if kind == "csv":
-        found = dialect(path, options.csv, [getattr(options.columns, c) for c in REQUIRED])
+        found = dialect(path, options.csv, [getattr(options.columns, c) for c in REQUIRED], reader_checks_utf8=True)
         readable = path if found.encoding in ("utf-8", "utf-8-sig") else transcode(path, found.encoding,
                                                                                     options.scratch)
         names = header_names(readable, found)
