@@ -86,3 +86,32 @@ def test_validation_counts_and_repeats(scanned):
     assert sorted(grouped.counts["grouping_set"].unique()) == sorted(grouping_mask(n) for n in ("chapter", "country", "hq"))
     assert repeats == [f"1 kayıt başka bir kaydın birebir aynısı (1 kayıt birden çok kez var); hepsi toplamlara "
                        f"eklendi; ilk tekrarlar: {data} satır 8"]
+
+
+@pytest.mark.parametrize("way", ["few repeats", "colliding hashes", "many repeats"])
+def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path, monkeypatch, way):
+    """Few records with a repeated hash are compared in Python, many in the engine; a hash
+    that collides for every record must still report only records equal in every column
+    (1.5 and 1.50 are one value, 1.5 and 1.6 are not)."""
+    import reportgen.data.validate as validate_module
+
+    first = [HEADER, *ROWS, ["2023", "2", "Kocaeli", "870323", "GB", "-5.50", "İstanbul"], ROWS[0], ROWS[1]]
+    second = [HEADER, ["2023", "1", "İstanbul", "847130000000", "DE", "0.1", "Ankara"], ROWS[3],
+              ["2023", "2", "Kocaeli", "870323", "GB", "-5.6", "İstanbul"], ROWS[3]]
+    for name, rows in (("a.csv", first), ("b.csv", second)):
+        with open(tmp_path / name, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    config = load_config(None, {"data": [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")], "period": "2023-02"})
+    with open_inputs(config) as (engine, sources, _):
+        validate(engine, sources, scan(engine, sources))
+        if way == "colliding hashes":
+            engine.con.execute("CREATE MACRO everything_alike(a, b, c, d, e, f, g) AS 42")
+            monkeypatch.setattr(type(engine), "record_hash", "everything_alike")
+        if way == "many repeats":
+            monkeypatch.setattr(validate_module, "MANY_REPEATS", 1)
+        repeats = repeated_records(engine.concurrent(), sources)
+    # Repeated: ROWS[0] ×3 (b.csv's 0.1 too), ROWS[3] ×4 (-5.50 and twice in b.csv), ROWS[5] ×2,
+    # ROWS[1] ×2: 11 records, 4 distinct, 7 extra copies. A file's rows are those repeating
+    # an earlier row of the same file, five at most in all.
+    assert repeats == ["7 kayıt başka bir kaydın birebir aynısı (4 kayıt birden çok kez var); hepsi toplamlara "
+                       f"eklendi; ilk tekrarlar: {tmp_path / 'a.csv'} satır 8, 9, 10, 11; {tmp_path / 'b.csv'} satır 5"]

@@ -354,36 +354,34 @@ def _record_hash(function: str) -> exp.Expression:
     return exp.Anonymous(this=function, expressions=[exp.column(name) for name in RECORD])
 
 
-def _hashed_alike(records: exp.Expression, hashes: Optional[Sequence[int]], function: str) -> exp.Expression:
-    """The records whose hash is one of ``hashes`` (all records when None)."""
-    if hashes is None:
-        return records
-    return exp.select("*").from_(exp.alias_(exp.Subquery(this=records), "records")).where(
+def repeated_hashes_query(sources: Sequence[exp.Select], function: str) -> exp.Select:
+    """The hashes that more than one record has, and how many records have each.
+    Identical records hash alike, so none means no duplicates, and the few there are
+    tell which records to compare column by column: a group-by on one 8-byte hash is
+    several times cheaper than on every column, and spills to disk gracefully."""
+    hashed = exp.select(exp.alias_(_record_hash(function), "h")).from_(
+        exp.alias_(exp.Subquery(this=_all_records(sources)), "records"))
+    count = exp.Count(this=exp.Star())
+    return exp.select("h", exp.alias_(count, "records")).from_(exp.alias_(exp.Subquery(this=hashed), "hashed")) \
+        .group_by("h").having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
+
+
+def hashed_as(source: exp.Select, hashes: Sequence[int], function: str, numbered: bool) -> exp.Select:
+    """A source's records whose ``function`` hash is one of ``hashes`` (with their row
+    numbers when ``numbered``): the few that may repeat, read in one pass."""
+    columns = [*RECORD, *(["row_number"] if numbered else [])]
+    return exp.select(*columns).from_(exp.alias_(exp.Subquery(this=source), "records")).where(
         _record_hash(function).isin(*[exp.Literal.number(h) for h in hashes]))
 
 
-def repeated_hashes_query(sources: Sequence[exp.Select], function: str) -> exp.Select:
-    """The hashes that more than one record has. Identical records hash alike, so none
-    means no duplicates, and the few there are tell which records to compare column by
-    column: a group-by on one 8-byte hash is several times cheaper than on every column,
-    and spills to disk gracefully."""
-    hashed = exp.select(exp.alias_(_record_hash(function), "h")).from_(
-        exp.alias_(exp.Subquery(this=_all_records(sources)), "records"))
-    return exp.select("h").from_(exp.alias_(exp.Subquery(this=hashed), "hashed")).group_by("h").having(
-        exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+def duplicates_query(sources: Sequence[exp.Select]) -> exp.Select:
+    """How many records repeat another one exactly, value included."""
+    return _sql(DUPLICATES).with_("records", as_=_all_records(sources))
 
 
-def duplicates_query(sources: Sequence[exp.Select], hashes: Optional[Sequence[int]] = None,
-                     function: str = "") -> exp.Select:
-    """How many records repeat another one exactly, value included (among the records
-    whose ``function`` hash is one of ``hashes``, when given)."""
-    return _sql(DUPLICATES).with_("records", as_=_hashed_alike(_all_records(sources), hashes, function))
-
-
-def repeated_rows(source: exp.Select, limit: int, hashes: Optional[Sequence[int]] = None,
-                  function: str = "") -> exp.Select:
+def repeated_rows(source: exp.Select, limit: int) -> exp.Select:
     """The row numbers of a file's first records that repeat an earlier one exactly."""
-    return _sql(REPEATED).limit(limit).with_("records", as_=_hashed_alike(source, hashes, function))
+    return _sql(REPEATED).limit(limit).with_("records", as_=source)
 
 
 def compile_sql(query: exp.Expression, dialect: str) -> str:

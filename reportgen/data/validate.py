@@ -5,6 +5,7 @@ order and name its file, row, column and value."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Callable, Optional, Union
@@ -16,8 +17,8 @@ from ..reference import chapters, country_codes, resolve_province
 from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
-from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, VALUE_LIMIT, bad_code, chapter_in, duplicates_query,
-                      first_match, is_in, is_null, odd_code_example, repeated_hashes_query, repeated_rows)
+from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, RECORD, VALUE_LIMIT, bad_code, chapter_in, duplicates_query,
+                      first_match, hashed_as, is_in, is_null, odd_code_example, repeated_hashes_query, repeated_rows)
 from .sources import Source
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 UNKNOWN_PROVINCE = "(resmî il adı ya da 1-81 arası plaka kodu olmalı)"
 SHOWN_REPEATS = 5
 MANY_REPEATS = 10_000
-"""beyond this many repeated hashes, records are compared column by column throughout"""
+"""beyond this many records with a repeated hash, records are compared in the engine throughout"""
 
 @dataclass(frozen=True)
 class Validated:
@@ -156,31 +157,72 @@ def _odd_codes(engine: Engine, sources: list[Source], main: pd.DataFrame) -> lis
     return [f"{number(count)} kayıtta GTİP kodu tek sayıda haneli (ör. {example}); baştaki sıfır kaybolmuş olabilir"]
 
 
+@dataclass(frozen=True)
+class _Repeats:
+    groups: int
+    """records that occur more than once"""
+    copies: int
+    """all their occurrences"""
+    where: list[tuple[str, list[int]]]
+    """each file's first rows that repeat an earlier row of the file"""
+
+
 def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
     """Records that repeat another one exactly are kept (a declaration can repeat) but
     said, with the first row numbers where the file has them. A whole pass over the data
     of its own, so the build runs it beside the figures and charts; it runs after
     validation, so its numbers are cast without the validation guards."""
-    records = [s.records(checked=False) for s in sources]
-    hashes, function = None, getattr(engine, "record_hash", None)
+    function = getattr(engine, "record_hash", None)
     if function:
-        hashes = [row[0] for row in engine.rows(repeated_hashes_query(records, function))[1]]
-        if not hashes:
+        found = engine.rows(repeated_hashes_query([s.records(checked=False) for s in sources], function))[1]
+        if not found:
             return []
-        if len(hashes) > MANY_REPEATS:
-            hashes = None
-    _, found = engine.rows(duplicates_query(records, hashes, function))
-    groups, copies = (int(v or 0) for v in found[0])
-    if not groups:
+        if sum(count for _, count in found) <= MANY_REPEATS:
+            repeats = _compared_here(engine, sources, [h for h, _ in found], function)
+        else:
+            repeats = _compared_in_engine(engine, sources)
+    else:
+        repeats = _compared_in_engine(engine, sources)
+    if not repeats.groups:
         return []
-    where = []
+    where = "; ".join(f"{label} satır {', '.join(str(r) for r in rows)}" for label, rows in repeats.where)
+    shown = f"; ilk tekrarlar: {where}" if where else ""
+    return [f"{number(repeats.copies - repeats.groups)} kayıt başka bir kaydın birebir aynısı "
+            f"({number(repeats.groups)} kayıt birden çok kez var); hepsi toplamlara eklendi{shown}"]
+
+
+def _compared_here(engine: Engine, sources: list[Source], hashes: list[int], function: str) -> _Repeats:
+    """The few records whose hash repeats, read in one more pass and compared column by
+    column here (a hash can collide; equal records always hash alike)."""
+    counts: Counter = Counter()
+    where: list[tuple[str, list[int]]] = []
     for source in sources:
-        if source.row is not None and len(where) < SHOWN_REPEATS:
-            _, rows = engine.rows(repeated_rows(source.records(raw=True, checked=False), SHOWN_REPEATS - len(where),
-                                                hashes,
-                                                function))
+        numbered = source.row is not None
+        rows = engine.rows(hashed_as(source.records(raw=numbered, checked=False), hashes, function, numbered))[1]
+        seen, again = set(), []
+        for row in sorted(rows, key=lambda r: r[-1]) if numbered else rows:
+            record = tuple(row[:len(RECORD)])
+            counts[record] += 1
+            if record in seen:
+                again.append(row[-1])
+            seen.add(record)
+        left = SHOWN_REPEATS - sum(len(rows) for _, rows in where)
+        if again and left > 0:
+            where.append((source.label, again[:left]))
+    repeated = [n for n in counts.values() if n > 1]
+    return _Repeats(groups=len(repeated), copies=sum(repeated), where=where)
+
+
+def _compared_in_engine(engine: Engine, sources: list[Source]) -> _Repeats:
+    """Every record compared column by column in the engine: with many repeats, or an
+    engine without a record hash."""
+    _, found = engine.rows(duplicates_query([s.records(checked=False) for s in sources]))
+    groups, copies = (int(v or 0) for v in found[0])
+    where: list[tuple[str, list[int]]] = []
+    for source in sources:
+        left = SHOWN_REPEATS - sum(len(rows) for _, rows in where)
+        if groups and source.row is not None and left > 0:
+            _, rows = engine.rows(repeated_rows(source.records(raw=True, checked=False), left))
             if rows:
-                where.append(f"{source.label} satır {', '.join(str(r[0]) for r in rows)}")
-    shown = f"; ilk tekrarlar: {'; '.join(where)}" if where else ""
-    return [f"{number(copies - groups)} kayıt başka bir kaydın birebir aynısı ({number(groups)} kayıt birden "
-            f"çok kez var); hepsi toplamlara eklendi{shown}"]
+                where.append((source.label, [r[0] for r in rows]))
+    return _Repeats(groups=groups, copies=copies, where=where)
