@@ -70,19 +70,20 @@ class BuildResult:
 
 def prepare(config: Config, progress: Progress = lambda *args: None) -> Prepared:
     """One bulletin's figures and charts (the preview and ``context`` show one)."""
-    return drawn(config, only_one(prepare_all(config, progress), config.period))
+    with preparing(config, progress) as prepared:
+        return drawn(config, only_one(prepared, config.period))
 
 
-def prepare_all(config: Config, progress: Progress = lambda *args: None,
-                meanwhile: Callable[[list[Prepared]], list[Prepared]] = lambda prepared: prepared
-                ) -> list[Prepared]:
+@contextmanager
+def preparing(config: Config, progress: Progress = lambda *args: None) -> Iterator[list[Prepared]]:
     """Data to figures for every period the config names, from one reading and one
-    aggregation of the records; warnings go to the warning channel. ``meanwhile`` gets
-    the figures while the engine still searches for repeated records, and may start
-    rendering (one bulletin's charts, its PDF). Workers forked later (profiles, several
-    bulletins) inherit the presentation modules imported here while the engine reads;
-    a single bulletin's PDF process imports its own, and this process imports matplotlib
-    only when it draws, while that process makes the PDF."""
+    aggregation of the records; warnings go to the warning channel. The block gets the
+    figures while the engine still searches for repeated records, and renders meanwhile;
+    that search's warning is given as the block ends, and a block that fails stops it.
+    Workers forked later (profiles, several bulletins) inherit the presentation modules
+    imported here while the engine reads; a single bulletin's PDF process imports its
+    own, and this process imports matplotlib only when it draws, while that process
+    makes the PDF."""
     forks_renderers = config.profiles or names_several(config.period)
     warming = _import_in_background("pandas", *((*CHART_MODULES, "weasyprint") if forks_renderers else ()))
     from .data.aggregate import aggregate, scan
@@ -114,17 +115,16 @@ def prepare_all(config: Config, progress: Progress = lambda *args: None,
                     revised = _revisions(config, figures, published)
                 computed.append((figures, profiles, extras, creation_date(period), revised))
             warming.join()
-            prepared = [Prepared(figures=figures, charts={}, inputs=paths, rows=validated.rows, profiles=profiles,
-                                 created=created, extras=extras, plates=validated.plates,
-                                 revisions=revised)
-                        for figures, profiles, extras, created, revised in computed]
-            prepared = meanwhile(prepared)
+            for text in validated.warnings:
+                warn("data", text)
+            yield [Prepared(figures=figures, charts={}, inputs=paths, rows=validated.rows, profiles=profiles,
+                            created=created, extras=extras, plates=validated.plates, revisions=revised)
+                   for figures, profiles, extras, created, revised in computed]
         except BaseException:
             concurrent.interrupt()
             raise
-        for text in validated.warnings + repeats.result():
+        for text in repeats.result():
             warn("data", text)
-    return prepared
 
 
 def _revisions(config: Config, figures: "Figures", published: dict) -> list["Revision"]:
@@ -438,12 +438,13 @@ def build_all(config: Config, *, out: Optional[Path] = None, release: bool = Fal
     if out is not None and not names_several(config.period):
         check_target(out, protected)
     with collecting() as notices, long_lived() as keep, _pdf_maker(config) as pdf:
-        prepared = prepare_all(config, progress, meanwhile=lambda ready: start_pdf(config, ready, pdf, progress))
-        keep()
-        targets = [output_folder(config, out, p.period, release) for p in prepared]
-        for target in targets:
-            check_target(target, protected)
-        rendered = render_all(config, prepared, progress, pdf)
+        with preparing(config, progress) as prepared:
+            prepared = start_pdf(config, prepared, pdf, progress)
+            keep()
+            targets = [output_folder(config, out, p.period, release) for p in prepared]
+            for target in targets:
+                check_target(target, protected)
+            rendered = render_all(config, prepared, progress, pdf)
     if config.strict:
         enforce_strict(notices)
     progress("publish")
@@ -475,13 +476,22 @@ def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
 
 def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead], progress: Progress
               ) -> list[Prepared]:
-    """A single bulletin's PDF started in its process, and its charts drawn here, while
-    the engine still searches for repeated records."""
+    """A single bulletin's PDF started in its process, which draws the charts and sends
+    them here before it makes the PDF, while the engine still searches for repeated
+    records: the charts are drawn once, and this process needs no SVG of its own."""
     if pdf is None:
         return prepared
-    pdf.submit(_pdf_of, config, prepared[0])
+    pdf.submit(_charts_then_pdf, config, prepared[0])
     progress("charts")
-    return [drawn(config, prepared[0])]
+    return [replace(prepared[0], charts=pdf.result())]
+
+
+def _charts_then_pdf(config: Config, prepared: Prepared) -> Iterator:
+    """In the PDF's process: the bulletin's charts, as soon as they are drawn, then its
+    PDF and warnings."""
+    prepared = drawn(config, prepared)
+    yield prepared.charts
+    yield _pdf_of(config, prepared)
 
 
 def render_all(config: Config, prepared: list[Prepared], progress: Progress = lambda *args: None,

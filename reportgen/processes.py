@@ -71,12 +71,13 @@ def long_lived() -> Iterator[Callable[[], None]]:
 
 class Ahead:
     """A process forked now, before the data is read, that imports ``modules`` on the
-    second core while this one reads; it then runs one function given later. Forked
-    this early it also inherits no engine threads. Where processes cannot fork, the
-    function runs here when its result is asked for."""
+    second core while this one reads; it then runs one generator function given later,
+    each value it yields a result here as soon as it is made. Forked this early it also
+    inherits no engine threads. Where processes cannot fork, the function runs here,
+    each step when its result is asked for."""
 
     def __init__(self, modules: tuple[str, ...]) -> None:
-        self._call: Optional[tuple] = None
+        self._results: Optional[Iterator] = None
         self._process = None
         if not can_fork():
             return
@@ -86,17 +87,16 @@ class Ahead:
         self._process.start()
         theirs.close()
 
-    def submit(self, function, *args) -> None:
+    def submit(self, function: Callable[..., Iterator], *args) -> None:
         if self._process is None:
-            self._call = (function, args)
+            self._results = function(*args)
         else:
             self._connection.send((function, args))
 
     def result(self):
-        """The function's result; its exception raised here."""
+        """The function's next result; its exception raised here."""
         if self._process is None:
-            function, args = self._call
-            return function(*args)
+            return next(self._results)
         try:
             failed, value = self._connection.recv()
         except EOFError:
@@ -127,10 +127,14 @@ def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
     except EOFError:
         return
     try:
-        reply = (False, function(*args))
+        for value in function(*args):
+            _reply(connection, False, value)
     except BaseException as error:  # noqa: BLE001 - passed to the build, which reports it
-        reply = (True, error)
+        _reply(connection, True, error)
+
+
+def _reply(connection, failed: bool, value) -> None:
     try:
-        connection.send(reply)
+        connection.send((failed, value))
     except Exception as error:  # noqa: BLE001 - a result or an error that cannot be pickled
         connection.send((True, RuntimeError(f"{type(error).__name__}: {error}")))

@@ -76,6 +76,24 @@ def test_two_builds_in_two_folders_are_byte_identical(tmp_path, sample_build):
     assert mismatch == [] and errors == []
 
 
+def test_a_bulletin_built_where_processes_cannot_fork_is_the_same(tmp_path, monkeypatch, monthly_build,
+                                                                   sample_data):
+    """The PDF's process draws the charts and sends them back before it makes the PDF;
+    where it cannot be forked, both steps run in the build's own process, with the same
+    bytes as a result."""
+    from reportgen import processes
+    from reportgen.build import build
+    from reportgen.config import load_config
+
+    monkeypatch.setattr(processes, "can_fork", lambda: False)
+    monkeypatch.chdir(monthly_build.parent)
+    build(load_config(None, {"data": [str(sample_data)], "period": "2024-06"}), out=tmp_path / "out")
+    names = sorted(p.name for p in monthly_build.iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "out").iterdir())
+    _, mismatch, errors = filecmp.cmpfiles(monthly_build, tmp_path / "out", names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
 def test_wheel_contains_templates_and_reference_data(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
                    check=True, capture_output=True, env={**os.environ, "PIP_NO_INPUT": "1"})
