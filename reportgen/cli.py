@@ -70,8 +70,9 @@ def _write_traceback(error: BaseException) -> str:
 
     text = "".join(traceback.format_exception(error))
     name = f"hata-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-    for folder in (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen",
-                   Path(tempfile.gettempdir())):
+    from .cache import cache_folder
+
+    for folder in (cache_folder(), Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import font_source_sans_pro
+
+from .cache import cache_folder, store
 
 STYLES = {
     "regular": "SourceSansPro-Regular.ttf",
@@ -31,12 +32,6 @@ WEB_CHARACTERS = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for
 WEB_WEIGHTS = {"regular": 400, "semibold": 600, "bold": 700}
 
 
-def cache_folder() -> Path:
-    """reportgen's cache, safe to delete at any time: ``$XDG_CACHE_HOME/reportgen`` or
-    ``~/.cache/reportgen``."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
-
-
 @lru_cache(maxsize=None)
 def _web_font(style: str) -> str:
     """The style subset to the bulletin's characters, as a WOFF data URI (about 20 KB),
@@ -53,7 +48,7 @@ def _web_font(style: str) -> str:
         woff = cached.read_bytes()
     except OSError:
         woff = _subset(source)
-        _store(cached, woff)
+        store(cached, woff)
     return "data:font/woff;base64," + base64.b64encode(woff).decode("ascii")
 
 
@@ -71,17 +66,6 @@ def _subset(source: Path) -> bytes:
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
     return buffer.getvalue()
-
-
-def _store(path: Path, content: bytes) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is simply skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(content)
-        partial.replace(path)
-    except OSError:
-        pass
 
 
 def web_font_faces(styles: tuple[str, ...] = tuple(WEB_WEIGHTS)) -> str:

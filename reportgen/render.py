@@ -30,6 +30,7 @@ from .config import Config
 from .data.extra import ExtraTable
 from .revisions import Revision
 from .errors import TemplateError
+from .cache import CompiledTemplates
 from .fonts import font_files, web_font_faces
 
 MAIN_TEMPLATE = "bulletin.html"
@@ -67,6 +68,7 @@ def environment(override_dir: Optional[Path] = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=CompiledTemplates(Path(__file__)),
     )
     env.filters.update(FILTERS)
     return env

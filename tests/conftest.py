@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Optional
 
 import pytest
 import yaml
@@ -21,10 +22,11 @@ settings.register_profile("dev", database=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """``reportgen ARGS`` in a fresh process; output decoded as UTF-8."""
+def run_cli(*args: str, cwd: Path, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess:
+    """``reportgen ARGS`` in a fresh process, ``env`` added to its environment; output
+    decoded as UTF-8."""
     return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8", env={**os.environ, "PYTHONUTF8": "1"})
+                          text=True, encoding="utf-8", env={**os.environ, "PYTHONUTF8": "1", **(env or {})})
 
 
 def pdf_text(path: Path) -> str:

@@ -233,6 +233,27 @@ def test_a_template_cannot_run_code(copy, tmp_path):
     assert snapshot(copy / "output") == before
 
 
+def test_a_template_compiled_into_the_cache_is_still_sandboxed(copy, tmp_path):
+    """The second build loads the hostile template compiled by the first (the cache entry
+    is not written again) and refuses it just the same."""
+    marker = tmp_path / "calisti"
+    sections = copy / "sablon" / "sections"
+    sections.mkdir(parents=True)
+    (sections / "closing.html").write_text(
+        "<p>\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n</p>\n",
+        encoding="utf-8")
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    entries = {}
+    for _ in range(2):
+        result = run_cli("build", "--templates", str(copy / "sablon"), "--out", str(copy / "output" / "2023"),
+                         cwd=copy, env=cache)
+        assert_failed(result, 5, "closing.html", "satır 2", "izin verilmeyen erişim", "__init__")
+        assert not marker.exists()
+        compiled = {p: p.stat().st_ino for p in (tmp_path / "cache").rglob("*.cache")}
+        assert compiled and compiled.items() >= entries.items()
+        entries = compiled
+
+
 @pytest.mark.parametrize("source", ["https://example.com/iz.png", "file:///etc/hostname"])
 def test_a_template_cannot_make_the_pdf_fetch_anything(copy, source):
     """The PDF is made in its own process; the refusal made there reaches the user as the
