@@ -219,13 +219,18 @@ def test_two_builds_into_one_folder_are_serialised(copy, project):
     assert snapshot(out) == snapshot(project / "output" / "2023")
 
 
-def test_a_template_cannot_run_code(copy, tmp_path):
-    marker = tmp_path / "calisti"
+def hostile_closing(copy: Path, marker: Path) -> Path:
+    """An editor's closing section that tries to run a shell command creating ``marker``."""
     sections = copy / "sablon" / "sections"
     sections.mkdir(parents=True)
     (sections / "closing.html").write_text(
         "<p>\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n</p>\n",
         encoding="utf-8")
+    return marker
+
+
+def test_a_template_cannot_run_code(copy, tmp_path):
+    marker = hostile_closing(copy, tmp_path / "calisti")
     before = snapshot(copy / "output")
     result = run_cli("build", "--templates", str(copy / "sablon"), "--out", str(copy / "output" / "2023"), cwd=copy)
     assert_failed(result, 5, "closing.html", "satır 2", "izin verilmeyen erişim", "__init__")
@@ -236,12 +241,7 @@ def test_a_template_cannot_run_code(copy, tmp_path):
 def test_a_template_compiled_into_the_cache_is_still_sandboxed(copy, tmp_path):
     """The second build loads the hostile template compiled by the first (the cache entry
     is not written again) and refuses it just the same."""
-    marker = tmp_path / "calisti"
-    sections = copy / "sablon" / "sections"
-    sections.mkdir(parents=True)
-    (sections / "closing.html").write_text(
-        "<p>\n{{ cycler.__init__.__globals__.os.popen('touch " + str(marker) + "').read() }}\n</p>\n",
-        encoding="utf-8")
+    marker = hostile_closing(copy, tmp_path / "calisti")
     cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     entries = {}
     for _ in range(2):
