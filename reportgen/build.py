@@ -82,8 +82,7 @@ def preparing(config: Config, progress: Progress = lambda *args: None) -> Iterat
     that search's warning is given as the block ends, and a block that fails stops it.
     Workers forked later (profiles, several bulletins) inherit the presentation modules
     imported here while the engine reads; a single bulletin's PDF process imports its
-    own, and this process imports matplotlib only when it draws, while that process
-    makes the PDF."""
+    own, and this process imports matplotlib once that process draws (``start_pdf``)."""
     forks_renderers = config.profiles or names_several(config.period)
     warming = _import_in_background("pandas", *((*CHART_MODULES, "weasyprint") if forks_renderers else ()))
     from .data.aggregate import aggregate, scan
@@ -296,11 +295,11 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
                  pdf: Optional[Ahead] = None) -> dict[str, bytes]:
     """Every output file's name and bytes; rendering warnings go to the warning channel.
     The PDF, the longest step, is made by ``pdf``, a process already given the bulletin
-    (see ``start_pdf``), while this one makes the page, the PNG charts, the tables and
-    the profiles. Without one (each of several bulletins is rendered in a worker
-    already) the PDF is made here."""
+    (see ``start_pdf``), which draws the charts first: this process makes the tables and
+    data files meanwhile, then the page and the PNG charts with the charts it is sent.
+    Without one (each of several bulletins is rendered in a worker already) the charts
+    and the PDF are made here."""
     from . import render, tables
-    from .charts import draw_charts, draw_extra_charts
     from .manifest import manifest
     from .opendata import data_files, workbook_name
     from .render import release_of
@@ -308,32 +307,38 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     from .workbook import to_xlsx
 
     period = prepared.period
-    if not prepared.charts:
-        progress("charts")
-        prepared = drawn(config, prepared)
-    progress("render")
-    env = render.environment(config.templates_path())
+    progress("tables")
     data_tables = tables.build_tables(prepared.figures, config.labels, prepared.extras.values())
     if prepared.revisions:
         data_tables.append(tables.revisions_table(prepared.revisions, config.labels))
-    html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
-    progress("tables")
     stem = f"{config.file_stem}-{period.slug}"
     files = {
-        f"{stem}.html": html.encode("utf-8"),
         workbook_name(period.slug): to_xlsx(data_tables, config, period, prepared.created.replace(tzinfo=None)),
         **data_files(data_tables, tidy_figures(prepared.figures, config.labels), config, period.slug,
                      release_of(config, prepared.created.date()).date),
-        **{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
-        **{f"{c.name}.png": c.png for c in draw_charts(prepared.figures, config.labels, raster=True).values()},
-        **{f"{c.name}.png": c.png for c in draw_extra_charts(prepared.extras.values(), raster=True).values()},
     }
+    progress("charts")
+    prepared = replace(prepared, charts=pdf.result()) if pdf else drawn(config, prepared)
+    progress("render")
+    env = render.environment(config.templates_path())
+    html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
+    files.update({f"{stem}.html": html.encode("utf-8"), **_chart_files(config, prepared)})
     if prepared.profiles:
         progress("profiles", 0, len(prepared.profiles))
         files.update(render_profiles(config, prepared, progress))
     progress("pdf")
     files[f"{stem}.pdf"] = _collect(pdf.result() if pdf else _pdf_of(config, prepared, env))
     return manifest(dict(sorted(files.items())), prepared.inputs, config)
+
+
+def _chart_files(config: Config, prepared: Prepared) -> dict[str, bytes]:
+    """Each chart as an SVG file (its fonts embedded) and as a PNG at print resolution."""
+    from .charts import draw_charts, draw_extra_charts
+
+    rasters = {**draw_charts(prepared.figures, config.labels, raster=True),
+               **draw_extra_charts(prepared.extras.values(), raster=True)}
+    return {**{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
+            **{f"{c.name}.png": c.png for c in rasters.values()}}
 
 
 def _pdf_of(config: Config, prepared: Prepared, env=None) -> tuple[bytes, list[Notice]]:
@@ -439,7 +444,7 @@ def build_all(config: Config, *, out: Optional[Path] = None, release: bool = Fal
         check_target(out, protected)
     with collecting() as notices, long_lived() as keep, _pdf_maker(config) as pdf:
         with preparing(config, progress) as prepared:
-            prepared = start_pdf(config, prepared, pdf, progress)
+            start_pdf(config, prepared, pdf)
             keep()
             targets = [output_folder(config, out, p.period, release) for p in prepared]
             for target in targets:
@@ -474,16 +479,14 @@ def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
         maker.close()
 
 
-def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead], progress: Progress
-              ) -> list[Prepared]:
+def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead]) -> None:
     """A single bulletin's PDF started in its process, which draws the charts and sends
     them here before it makes the PDF, while the engine still searches for repeated
-    records: the charts are drawn once, and this process needs no SVG of its own."""
-    if pdf is None:
-        return prepared
-    pdf.submit(_charts_then_pdf, config, prepared[0])
-    progress("charts")
-    return [replace(prepared[0], charts=pdf.result())]
+    records: the charts are drawn once. Meanwhile this process imports matplotlib, for
+    the PNG charts, as it makes the tables."""
+    if pdf is not None:
+        pdf.submit(_charts_then_pdf, config, prepared[0])
+        _import_in_background(*CHART_MODULES, f"{__package__}.charts")
 
 
 def _charts_then_pdf(config: Config, prepared: Prepared) -> Iterator:
