@@ -41,19 +41,34 @@ def forked_pool(workers: int) -> ProcessPoolExecutor:
 
 def in_processes(function, batches: list, *args, done: Callable[[int], None] = lambda count: None) -> list:
     """``function(batch, *args)`` for each batch, one forked process per core (inside a
-    worker, one after another); results in the batches' order."""
+    worker, one after another); results in the batches' order. The workers inherit
+    ``function`` and ``args`` (the figures, say) when they are forked: only the batches
+    are sent to them, not a copy of everything for each batch."""
     if len(batches) < 2 or not can_fork():
         results = []
         for count, batch in enumerate(batches, start=1):
             results.append(function(batch, *args))
             done(count)
         return results
-    workers = min(os.cpu_count() or 1, len(batches))
-    with forked_pool(workers) as pool:
-        futures = [pool.submit(function, batch, *args) for batch in batches]
-        for count, _ in enumerate(as_completed(futures), start=1):
-            done(count)
-        return [future.result() for future in futures]
+    global _shared
+    _shared = (function, args)
+    try:
+        with forked_pool(min(os.cpu_count() or 1, len(batches))) as pool:
+            futures = [pool.submit(_with_shared, batch) for batch in batches]
+            for count, _ in enumerate(as_completed(futures), start=1):
+                done(count)
+            return [future.result() for future in futures]
+    finally:
+        _shared = None
+
+
+_shared: Optional[tuple[Callable, tuple]] = None
+"""What the workers ``in_processes`` forks inherit: the function and its arguments."""
+
+
+def _with_shared(batch):
+    function, args = _shared
+    return function(batch, *args)
 
 
 @contextmanager
