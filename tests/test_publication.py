@@ -169,3 +169,30 @@ def test_no_print_page_is_more_than_a_quarter_empty_but_the_last(sample_data, pe
     fills = page_fill(render_html(config, prepare(config), medium="pdf"))
     assert len(fills) >= 3
     assert all(fill >= 0.75 for fill in fills[:-1]), [f"{page}: {fill:.0%}" for page, fill in enumerate(fills, 1)]
+
+
+def fixed_widths() -> dict[tuple[str, str], int]:
+    """(table class or "", col class) → the percent bulletin.css gives that column in print."""
+    css = (Path(__file__).parent.parent / "templates" / "bulletin.css").read_text(encoding="utf-8")
+    return {(table or "", col): int(width)
+            for table, col, width in re.findall(r"(?:table\.(\w+) )?col\.(\w+) \{ width: (\d+)%; \}", css)}
+
+
+@pytest.mark.parametrize("period", ["2024-06", "2023"])
+def test_a_sized_table_has_a_column_for_each_cell_and_leaves_room_for_its_names(sample_build, monthly_build, period):
+    """A table with a fixed layout in print gets its columns from its <col>s: one missing
+    shifts every width, and widths that add up to the page leave the names no room."""
+    widths = fixed_widths()
+    page = page_of(monthly_build if period == "2024-06" else sample_build, period)
+    sized = page.xpath("//table[contains(concat(' ', @class, ' '), ' sized ')]")
+    assert len(sized) >= (5 if period == "2024-06" else 3)
+    for table in sized:
+        classes = table.get("class").split()
+        columns = {len(row.xpath("./th | ./td")) for row in table.xpath("./tbody/tr")}
+        cols = [col.get("class", "") for col in table.xpath("./colgroup/col")]
+        assert not cols or columns == {len(cols)}, (classes, cols, columns)
+        fixed = [next((widths[c, kind] for c in classes if (c, kind) in widths), widths.get(("", kind)))
+                 for kind in cols if kind]
+        assert None not in fixed, (classes, cols)
+        names = [kind for kind in cols if not kind]
+        assert not cols or (names and 100 - sum(fixed) >= 18 * len(names)), (classes, cols, fixed)
