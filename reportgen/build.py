@@ -100,7 +100,7 @@ def preparing(config: Config, progress: Progress = lambda *args: None) -> Iterat
         progress("validate")
         validated = validate(engine, sources, grouped)
         concurrent = engine.concurrent()
-        repeats = beside.submit(repeated_records, concurrent, sources)
+        repeats = beside.submit(repeated_records, concurrent, sources, grouped.repeated)
         try:
             progress("compute")
             aggregates = aggregate(grouped, validated.plates, validated.has_hq)

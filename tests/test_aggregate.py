@@ -38,7 +38,7 @@ def scanned(tmp_path_factory):
     with open_inputs(config) as (engine, sources, _):
         grouped = scan(engine, sources)
         validated = validate(engine, sources, grouped)
-        repeats = repeated_records(engine.concurrent(), sources)
+        repeats = repeated_records(engine.concurrent(), sources, grouped.repeated)
     return grouped, validated, repeats, aggregate(grouped, validated.plates, validated.has_hq), folder / "veri.csv"
 
 
@@ -103,15 +103,39 @@ def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path,
             csv.writer(handle).writerows(rows)
     config = load_config(None, {"data": [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")], "period": "2023-02"})
     with open_inputs(config) as (engine, sources, _):
-        validate(engine, sources, scan(engine, sources))
         if way == "colliding hashes":
             engine.con.execute("CREATE MACRO everything_alike(a, b, c, d, e, f, g) AS 42")
             monkeypatch.setattr(type(engine), "record_hash", "everything_alike")
         if way == "many repeats":
             monkeypatch.setattr(validate_module, "MANY_REPEATS", 1)
-        repeats = repeated_records(engine.concurrent(), sources)
+        grouped = scan(engine, sources)
+        validate(engine, sources, grouped)
+        repeats = repeated_records(engine.concurrent(), sources, grouped.repeated)
     # Repeated: ROWS[0] ×3 (b.csv's 0.1 too), ROWS[3] ×4 (-5.50 and twice in b.csv), ROWS[5] ×2,
     # ROWS[1] ×2: 11 records, 4 distinct, 7 extra copies. A file's rows are those repeating
     # an earlier row of the same file, five at most in all.
     assert repeats == ["7 kayıt başka bir kaydın birebir aynısı (4 kayıt birden çok kez var); hepsi toplamlara "
                        f"eklendi; ilk tekrarlar: {tmp_path / 'a.csv'} satır 8, 9, 10, 11; {tmp_path / 'b.csv'} satır 5"]
+
+
+def test_the_scan_finds_the_repeated_records_in_the_same_pass(scanned):
+    """The one repeated record of ROWS (twice) is the only hash the scan reports, with its
+    count; the grouping sets have none of those rows."""
+    grouped = scanned[0]
+    assert [count for _, count in grouped.repeated] == [2]
+    assert "h" not in grouped.table.column_names and -1 not in set(grouped.counts["grouping_set"])
+
+
+def test_without_a_repeated_hash_nothing_more_is_read(tmp_path):
+    """No hash repeats: the data is not read again, so a file gone after the scan is no
+    error, and there is no warning."""
+    data = tmp_path / "veri.csv"
+    with open(data, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *ROWS[:6]])
+    config = load_config(None, {"data": [str(data)], "period": "2023-02"})
+    with open_inputs(config) as (engine, sources, _):
+        grouped = scan(engine, sources)
+        validate(engine, sources, grouped)
+        data.unlink()
+        assert grouped.repeated == ()
+        assert repeated_records(engine.concurrent(), sources, grouped.repeated) == []

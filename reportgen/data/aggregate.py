@@ -12,12 +12,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError
 from ..technology import chapter_defaults, refinements
 from .dialect import first_unreadable_line
 from .engine import Engine
-from .queries import GROUPED, SETS, aggregate_query
+from .queries import GROUPED, REPEATED_HASHES, SETS, aggregate_query
 from .sources import Source
 
 if TYPE_CHECKING:
@@ -35,6 +36,19 @@ class Grouped:
     an Arrow table (exact decimals stay in Arrow until the last small tables)."""
 
     table: pa.Table
+    repeated: Optional[tuple[tuple[int, int], ...]] = None
+    """each record hash that more than one record has, and how many have it (None: the
+    engine hashes no records, so repeats are looked for by comparing every column)"""
+
+    @classmethod
+    def of(cls, scanned: pa.Table) -> "Grouped":
+        """The scan's result, its repeated hashes (if it looked for them) taken apart."""
+        if "h" not in scanned.column_names:
+            return cls(scanned)
+        hashes = pc.equal(scanned["grouping_set"], REPEATED_HASHES)
+        repeated = scanned.filter(hashes)
+        return cls(scanned.filter(pc.invert(hashes)).drop_columns(["h"]),
+                   tuple(zip(repeated["h"].to_pylist(), repeated["records"].to_pylist())))
 
     @cached_property
     def counts(self) -> pd.DataFrame:
@@ -46,10 +60,11 @@ class Grouped:
 
 
 def scan(engine: Engine, sources: list[Source]) -> Grouped:
-    """Read every record once; a file that cannot be read is named, with its line where
-    the file has one."""
+    """Read every record once, for the sums, the validation counts and the repeated
+    records; a file that cannot be read is named, with its line where the file has one."""
     try:
-        return Grouped(engine.arrow(aggregate_query([s.records() for s in sources], refinements())))
+        return Grouped.of(engine.arrow(aggregate_query([s.records() for s in sources], refinements(),
+                                                       engine.record_hash)))
     except Exception as exc:  # noqa: BLE001 - each engine has its own error types
         raise _unreadable(engine, sources, exc) from None
 

@@ -220,10 +220,26 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
     return classified, lookups
 
 
-def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]) -> exp.Select:
-    """The one scan: canonical records of every source, classified and grouped."""
+REPEATED_HASHES = -1
+"""the ``grouping_set`` of the scan's rows that are record hashes more than one record has"""
+
+
+def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]],
+                    record_hash: Optional[str] = None) -> exp.Query:
+    """The one scan: canonical records of every source, classified and grouped. With the
+    engine's ``record_hash``, the same pass also finds the hashes that more than one
+    record has (rows of the grouping set ``REPEATED_HASHES``: the hash in ``h``, how many
+    records have it in ``records``), so no second pass reads the data for repeats."""
     classified, lookups = _classified(sources, refinements)
-    query = _sql(AGGREGATE).select(_grouping_set())
+    query: exp.Query = _sql(AGGREGATE).select(_grouping_set())
+    if record_hash:
+        count = exp.Count(this=exp.Star())
+        nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, "value")]
+        hashes = exp.select(*nulls, exp.alias_(count, "records"),
+                            exp.alias_(exp.Literal.number(REPEATED_HASHES), "grouping_set"),
+                            exp.alias_(_record_hash(record_hash), "h")).from_("classified") \
+            .group_by(_record_hash(record_hash)).having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
+        query = exp.union(query.select(exp.alias_(exp.Null(), "h")), hashes, distinct=False)
     for name, body in lookups.items():
         query = query.with_(name, as_=body)
     return query.with_("classified", as_=classified)
@@ -352,18 +368,6 @@ RECORD = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_pr
 def _record_hash(function: str) -> exp.Expression:
     """The engine's 64-bit hash of a whole record (DuckDB's ``hash``, Spark's ``xxhash64``)."""
     return exp.Anonymous(this=function, expressions=[exp.column(name) for name in RECORD])
-
-
-def repeated_hashes_query(sources: Sequence[exp.Select], function: str) -> exp.Select:
-    """The hashes that more than one record has, and how many records have each.
-    Identical records hash alike, so none means no duplicates, and the few there are
-    tell which records to compare column by column: a group-by on one 8-byte hash is
-    several times cheaper than on every column, and spills to disk gracefully."""
-    hashed = exp.select(exp.alias_(_record_hash(function), "h")).from_(
-        exp.alias_(exp.Subquery(this=_all_records(sources)), "records"))
-    count = exp.Count(this=exp.Star())
-    return exp.select("h", exp.alias_(count, "records")).from_(exp.alias_(exp.Subquery(this=hashed), "hashed")) \
-        .group_by("h").having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
 
 
 def hashed_as(source: exp.Select, hashes: Sequence[int], function: str, numbered: bool) -> exp.Select:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
 from sqlglot import exp
 
@@ -18,7 +18,7 @@ from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
 from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, RECORD, VALUE_LIMIT, bad_code, chapter_in, duplicates_query,
-                      first_match, hashed_as, is_in, is_null, odd_code_example, repeated_hashes_query, repeated_rows)
+                      first_match, hashed_as, is_in, is_null, odd_code_example, repeated_rows)
 from .sources import Source
 
 if TYPE_CHECKING:
@@ -167,20 +167,18 @@ class _Repeats:
     """each file's first rows that repeat an earlier row of the file"""
 
 
-def repeated_records(engine: Engine, sources: list[Source]) -> list[str]:
+def repeated_records(engine: Engine, sources: list[Source], hashes: Optional[Sequence[tuple[int, int]]]
+                     ) -> list[str]:
     """Records that repeat another one exactly are kept (a declaration can repeat) but
-    said, with the first row numbers where the file has them. A whole pass over the data
-    of its own, so the build runs it beside the figures and charts; it runs after
-    validation, so its numbers are cast without the validation guards."""
-    function = getattr(engine, "record_hash", None)
-    if function:
-        found = engine.rows(repeated_hashes_query([s.records(checked=False) for s in sources], function))[1]
-        if not found:
-            return []
-        if sum(count for _, count in found) <= MANY_REPEATS:
-            repeats = _compared_here(engine, sources, [h for h, _ in found], function)
-        else:
-            repeats = _compared_in_engine(engine, sources)
+    said, with the first row numbers where the file has them. The scan found the record
+    hashes more than one record has (``hashes``, with their counts; None where the engine
+    hashes no records): none means no repeats, and nothing more is read. Otherwise this is
+    a pass over the data of its own, so the build runs it beside the figures and charts;
+    it runs after validation, so its numbers are cast without the validation guards."""
+    if hashes is not None and not hashes:
+        return []
+    if hashes and sum(count for _, count in hashes) <= MANY_REPEATS:
+        repeats = _compared_here(engine, sources, [h for h, _ in hashes], engine.record_hash)
     else:
         repeats = _compared_in_engine(engine, sources)
     if not repeats.groups:
