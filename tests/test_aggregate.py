@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from reportgen.config import load_config
@@ -88,20 +90,31 @@ def test_validation_counts_and_repeats(scanned):
                        f"eklendi; ilk tekrarlar: {data} satır 8"]
 
 
+def write(path, rows: list[list[str]]) -> None:
+    """Rows (the header first) as a CSV file, or as a Parquet file of text columns."""
+    if path.suffix == ".parquet":
+        pq.write_table(pa.table({name: [row[i] for row in rows[1:]] for i, name in enumerate(rows[0])}), path)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 @pytest.mark.parametrize("way", ["few repeats", "colliding hashes", "many repeats"])
-def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path, monkeypatch, way):
+def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path, monkeypatch, way, suffix):
     """Few records with a repeated hash are compared in Python, many in the engine; a hash
     that collides for every record must still report only records equal in every column
-    (1.5 and 1.50 are one value, 1.5 and 1.6 are not)."""
+    (1.5 and 1.50 are one value, 1.5 and 1.6 are not), whether the file is text to parse
+    or typed."""
     import reportgen.data.validate as validate_module
 
     first = [HEADER, *ROWS, ["2023", "2", "Kocaeli", "870323", "GB", "-5.50", "İstanbul"], ROWS[0], ROWS[1]]
     second = [HEADER, ["2023", "1", "İstanbul", "847130000000", "DE", "0.1", "Ankara"], ROWS[3],
               ["2023", "2", "Kocaeli", "870323", "GB", "-5.6", "İstanbul"], ROWS[3]]
-    for name, rows in (("a.csv", first), ("b.csv", second)):
-        with open(tmp_path / name, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-    config = load_config(None, {"data": [str(tmp_path / "a.csv"), str(tmp_path / "b.csv")], "period": "2023-02"})
+    files = [tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"]
+    for path, rows in zip(files, (first, second)):
+        write(path, rows)
+    config = load_config(None, {"data": [str(f) for f in files], "period": "2023-02"})
     with open_inputs(config) as (engine, sources, _):
         if way == "colliding hashes":
             engine.con.execute("CREATE MACRO everything_alike(a, b, c, d, e, f, g) AS 42")
@@ -110,12 +123,14 @@ def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path,
             monkeypatch.setattr(validate_module, "MANY_REPEATS", 1)
         grouped = scan(engine, sources)
         validate(engine, sources, grouped)
+        assert grouped.repeated is not None
         repeats = repeated_records(engine.concurrent(), sources, grouped.repeated)
+    rows_of_a, row_of_b = ("8, 9, 10, 11", 5) if suffix == ".csv" else ("7, 8, 9, 10", 4)
     # Repeated: ROWS[0] ×3 (b.csv's 0.1 too), ROWS[3] ×4 (-5.50 and twice in b.csv), ROWS[5] ×2,
     # ROWS[1] ×2: 11 records, 4 distinct, 7 extra copies. A file's rows are those repeating
     # an earlier row of the same file, five at most in all.
     assert repeats == ["7 kayıt başka bir kaydın birebir aynısı (4 kayıt birden çok kez var); hepsi toplamlara "
-                       f"eklendi; ilk tekrarlar: {tmp_path / 'a.csv'} satır 8, 9, 10, 11; {tmp_path / 'b.csv'} satır 5"]
+                       f"eklendi; ilk tekrarlar: {files[0]} satır {rows_of_a}; {files[1]} satır {row_of_b}"]
 
 
 def test_the_scan_finds_the_repeated_records_in_the_same_pass(scanned):
@@ -130,8 +145,7 @@ def test_without_a_repeated_hash_nothing_more_is_read(tmp_path):
     """No hash repeats: the data is not read again, so a file gone after the scan is no
     error, and there is no warning."""
     data = tmp_path / "veri.csv"
-    with open(data, "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([HEADER, *ROWS[:6]])
+    write(data, [HEADER, *ROWS[:6]])
     config = load_config(None, {"data": [str(data)], "period": "2023-02"})
     with open_inputs(config) as (engine, sources, _):
         grouped = scan(engine, sources)
