@@ -481,9 +481,8 @@ def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
 
 def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead]) -> None:
     """A single bulletin's PDF started in its process, which draws the charts and sends
-    them here before it makes the PDF, while the engine still searches for repeated
-    records: the charts are drawn once. Meanwhile this process imports matplotlib, for
-    the PNG charts, as it makes the tables."""
+    them here before it makes the PDF: the charts are drawn once. Meanwhile this process
+    imports matplotlib, for the PNG charts, as it makes the tables."""
     if pdf is not None:
         pdf.submit(_charts_then_pdf, config, prepared[0])
         _import_in_background(*CHART_MODULES, f"{__package__}.charts")

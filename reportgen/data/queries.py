@@ -233,12 +233,12 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
     classified, lookups = _classified(sources, refinements)
     query: exp.Query = _sql(AGGREGATE).select(_grouping_set())
     if record_hash:
-        count = exp.Count(this=exp.Star())
+        count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
         nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, "value")]
         hashes = exp.select(*nulls, exp.alias_(count, "records"),
                             exp.alias_(exp.Literal.number(REPEATED_HASHES), "grouping_set"),
-                            exp.alias_(_record_hash(record_hash), "h")).from_("classified") \
-            .group_by(_record_hash(record_hash)).having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
+                            exp.alias_(hashed, "h")).from_("classified") \
+            .group_by(hashed.copy()).having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
         query = exp.union(query.select(exp.alias_(exp.Null(), "h")), hashes, distinct=False)
     for name, body in lookups.items():
         query = query.with_(name, as_=body)
