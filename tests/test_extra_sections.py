@@ -21,7 +21,7 @@ from conftest import PERIOD_WITH_EXTRAS as PERIOD, pdf_text, read_page, run_cli,
 from reportgen.build import prepare
 from reportgen.config import ExtraSection, load_config
 from reportgen.data.engine import DuckDBEngine
-from reportgen.data.extra import checked_query
+from reportgen.data.extra import checked_query, documented_columns
 from reportgen.errors import ConfigError
 from reportgen.technology import classify
 
@@ -367,3 +367,13 @@ def test_sections_run_for_each_bulletin_of_a_run(tmp_path, sample_data):
     assert result.returncode == 0, result.stderr
     months = [csv_rows(tmp_path / "output" / slug / "ek-ay.csv")[1][0] for slug in ("2024-05", "2024-06")]
     assert months == ["5", "6"]
+
+
+def test_the_view_holds_the_types_its_reference_documents(tmp_path, sample_data):
+    """``reportgen context`` and the editors' reference name each column's type: the
+    view must really hold it, so a query written from the reference behaves as read."""
+    documented = documented_columns()
+    query = "SELECT " + ", ".join(f"typeof({c.name}) AS {c.name}" for c in documented) + " FROM kayitlar LIMIT 1"
+    prepared = prepare(_config(tmp_path, sample_data, query))
+    types = prepared.extras["deneme"].rows[0]
+    assert {c.name: t for c, t in zip(documented, types)} == {c.name: c.type.replace(" ", "") for c in documented}

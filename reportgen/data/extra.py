@@ -34,8 +34,8 @@ from .sources import Source
 VIEW = "kayitlar"
 PARAMETERS = ("year", "month", "first_month", "previous_year")
 VIEW_COLUMNS = (
-    ("year", "BIGINT", "yıl", "2024"),
-    ("month", "BIGINT", "ay (1-12)", "6"),
+    ("year", "INTEGER", "yıl", "2024"),
+    ("month", "INTEGER", "ay (1-12)", "6"),
     ("plate", "INTEGER", "faaliyet ilinin plaka kodu", "16"),
     ("province", "VARCHAR", "faaliyet ili, resmî adıyla", "Bursa"),
     ("region_code", "VARCHAR", "İBBS Düzey-1 bölge kodu", "TR4"),

@@ -90,16 +90,17 @@ def all_digits(value: exp.Expression, shortest: int, longest: int, spaced: bool 
 
 
 def whole_number(column: exp.Expression, kind: str, checked: bool = True) -> exp.Expression:
-    """A year or month as BIGINT; NULL when it is not a whole number of at most nine digits
+    """A year or month as INTEGER (nine digits fit, and a narrow key groups and hashes
+    faster than BIGINT); NULL when it is not a whole number of at most nine digits
     (without ``checked``, a plain cast: the same value for records already validated)."""
     if not checked:
-        return _cast(column, "BIGINT")
+        return _cast(column, "INTEGER")
     if kind == "text":
-        return _guard(all_digits(column, 1, 9, spaced=True), _cast(column.copy(), "BIGINT"))
+        return _guard(all_digits(column, 1, 9, spaced=True), _cast(column.copy(), "INTEGER"))
     fits = exp.Abs(this=column.copy()) < exp.Literal.number(10**9)
     if kind != "integer":
         fits = exp.and_(fits, exp.EQ(this=column.copy(), expression=exp.Floor(this=column.copy())))
-    return _guard(fits, _cast(column, "BIGINT"))
+    return _guard(fits, _cast(column, "INTEGER"))
 
 
 def exact_value(column: exp.Expression, kind: str, decimal_mark: str, checked: bool = True) -> exp.Expression:
@@ -130,7 +131,7 @@ def as_text(column: exp.Expression, kind: str) -> exp.Expression:
 
 def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_mark: str = ".",
               row: Optional[exp.Expression] = None, raw: bool = False, checked: bool = True) -> exp.Select:
-    """A source's records as canonical columns: ``year`` and ``month`` BIGINT,
+    """A source's records as canonical columns: ``year`` and ``month`` INTEGER,
     ``province``, ``hs_code``, ``country`` and ``hq_province`` text, ``value_usd``
     DECIMAL(38,6). With ``raw``, each column also as the source holds it (``raw_NAME``)
     and the record's row number (``row_number``), for naming an offending record; the raw
