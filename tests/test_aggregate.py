@@ -85,7 +85,10 @@ def test_validation_counts_and_repeats(scanned):
                                 "Ankara": 6}
     chapters = grouped.part("chapter")
     assert int(chapters["records"].sum()) == 7 and set(chapters["flags"]) == {0}
-    assert sorted(grouped.counts["grouping_set"].unique()) == sorted(grouping_mask(n) for n in ("chapter", "country", "hq"))
+    assert sorted(set(grouped.table["grouping_set"].to_pylist())) == sorted(grouping_mask(n) for n in ("chapter", "country", "hq"))
+    countries = grouped.part("country")
+    assert dict(countries.groupby("country")["records"].sum()) == {"DE": 2, "NA": 1, "GB": 2, "US": 2}
+    assert dict(grouped.part("hq").groupby("hq_province")["records"].sum()) == {"Ankara": 2, "34": 1, "İstanbul": 2, "41": 2}
     assert repeats == [f"1 kayıt başka bir kaydın birebir aynısı (1 kayıt birden çok kez var); hepsi toplamlara "
                        f"eklendi; ilk tekrarlar: {data} satır 8"]
 
@@ -138,7 +141,7 @@ def test_the_scan_finds_the_repeated_records_in_the_same_pass(scanned):
     count; the grouping sets have none of those rows."""
     grouped = scanned[0]
     assert [count for _, count in grouped.repeated] == [2]
-    assert "h" not in grouped.table.column_names and -1 not in set(grouped.counts["grouping_set"])
+    assert "h" not in grouped.table.column_names and -1 not in set(grouped.table["grouping_set"].to_pylist())
 
 
 def test_without_a_repeated_hash_nothing_more_is_read(tmp_path):
