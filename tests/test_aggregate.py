@@ -93,6 +93,28 @@ def test_validation_counts_and_repeats(scanned):
                        f"eklendi; ilk tekrarlar: {data} satır 8"]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_spellings_of_a_year_and_month_are_one_period_and_one_record(tmp_path, suffix):
+    """A text year or month padded with spaces or zeros is the same number: its records add
+    up into one period and repeat each other. A value just under the limit stays exact
+    (a DOUBLE range check would have refused it)."""
+    data = tmp_path / f"veri{suffix}"
+    write(data, [HEADER, ["2023", "6", "İstanbul", "0802", "DE", "1.25", "34"],
+                 [" 2023 ", "06", "İstanbul", "0802", "DE", "1.25", "34"],
+                 ["02023", " 6 ", "Ankara", "0802", "DE", "999999999999999.99", "06"]])
+    config = load_config(None, {"data": [str(data)], "period": "2023-06"})
+    with open_inputs(config) as (engine, sources, _):
+        grouped = scan(engine, sources)
+        validated = validate(engine, sources, grouped)
+        repeats = repeated_records(engine.concurrent(), sources, grouped.repeated)
+    aggregates = aggregate(grouped, validated.plates, validated.has_hq)
+    assert sums(aggregates.by_chapter, "year", "month", "plate", "chapter") == {
+        (2023, 6, 34, "08"): Decimal("2.50"), (2023, 6, 6, "08"): Decimal("999999999999999.99")}
+    assert aggregates.months() == {(2023, 6)}
+    assert repeats == [f"1 kayıt başka bir kaydın birebir aynısı (1 kayıt birden çok kez var); hepsi toplamlara "
+                       f"eklendi; ilk tekrarlar: {data} satır {3 if suffix == '.csv' else 2}"]
+
+
 def write(path, rows: list[list[str]]) -> None:
     """Rows (the header first) as a CSV file, or as a Parquet file of text columns."""
     if path.suffix == ".parquet":

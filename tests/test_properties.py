@@ -82,3 +82,61 @@ def test_any_csv_ends_in_a_documented_way(content):
             assert sorted(p.name for p in Path(folder).iterdir()) == ["veri.csv"]
         else:
             assert (out / "manifest.json").is_file()
+
+
+def _whole(text: str, low: int, high: int) -> bool:
+    """Written apart from the code under test: digits only (ASCII, at most nine), spaces
+    allowed around them, and the number in range."""
+    core = text.strip(" ")
+    return 0 < len(core) <= 9 and core.isascii() and core.isdigit() and low <= int(core) <= high
+
+
+spelling = st.one_of(
+    st.sampled_from(["2023", " 2023 ", "02023", "0x7E7", "2_023", "2023.0", "+2023", "2e3", "6", "06", " 6",
+                     "0x6", "6.0", "1e1", "0b110", "\t6", "٣", "-6", "12 ", "0", "000000006", "0000000006"]),
+    st.text(alphabet="0123456789 +-._exb\t٣", max_size=10),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(year=spelling, month=spelling, suffix=st.sampled_from([".csv", ".parquet"]))
+def test_a_text_year_and_month_are_accepted_exactly_when_written_as_whole_numbers(year, month, suffix):
+    """Whatever the engine's cast reads, a text year or month passes validation only if it
+    is digits with spaces around and in range; otherwise the error names that column and
+    that very spelling (the year first)."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from reportgen.config import load_config
+    from reportgen.data.aggregate import scan
+    from reportgen.data.inputs import open_inputs
+    from reportgen.data.validate import validate
+    from reportgen.errors import DataError, shown
+
+    rows = [["2023", str(m), "İstanbul", "0802", "DE", "1.5"] for m in range(1, 13)] + \
+        [[year, month, "Ankara", "0802", "DE", "2.5"]]
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / f"veri{suffix}"
+        if suffix == ".csv":
+            with open(data, "w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle).writerows([HEADER, *rows])
+        else:
+            pq.write_table(pa.table({name: [r[i] for r in rows] for i, name in enumerate(HEADER)}), data)
+        config = load_config(None, {"data": [str(data)], "period": "2023"})
+        failure = None
+        with open_inputs(config) as (engine, sources, _):
+            try:
+                validate(engine, sources, scan(engine, sources))
+            except DataError as error:
+                failure = error
+    good_year, good_month = _whole(year, 1000, 9999), _whole(month, 1, 12)
+    if good_year and good_month:
+        assert failure is None, str(failure)
+        return
+    assert failure is not None
+    column, value = ("year", year) if not good_year else ("month", month)
+    row = 14 if suffix == ".csv" else 13
+    assert f"satır {row}, sütun '{column}', değer '{shown(value)}'" in str(failure), str(failure)

@@ -65,6 +65,24 @@ def test_bad_value_is_named(tmp_path, row, column, value, problem):
     assert_rejected(tmp_path, data, str(data), f"satır {row}", f"sütun '{column}'", f"değer '{value}'", problem)
 
 
+@pytest.mark.parametrize("column, value, problem", [
+    ("year", "0x7E7", "yıl dört haneli"),
+    ("year", "2_023", "yıl dört haneli"),
+    ("year", "2023.0", "yıl dört haneli"),
+    ("year", "+2023", "yıl dört haneli"),
+    ("year", "2e3", "yıl dört haneli"),
+    ("month", "0x6", "ay 1 ile 12 arasında"),
+    ("month", " 6.0", "ay 1 ile 12 arasında"),
+])
+def test_a_year_or_month_the_cast_reads_but_the_grammar_refuses_is_named(tmp_path, column, value, problem):
+    """DuckDB's cast reads these as whole numbers; only digits (with spaces around) are a
+    year or month, whatever the engine would make of the rest."""
+    rows = valid_rows()
+    rows[4][HEADER.index(column)] = value
+    data = write(tmp_path / "veri.csv", rows)
+    assert_rejected(tmp_path, data, str(data), "satır 6", f"sütun '{column}'", f"değer '{value}'", problem)
+
+
 def test_missing_column(tmp_path):
     header = [h for h in HEADER if h != "country"]
     data = write(tmp_path / "veri.csv", [r[:4] + r[5:] for r in valid_rows()], header)
@@ -171,6 +189,8 @@ def test_a_code_that_lost_its_leading_zero_is_a_warning(tmp_path):
     ("1e400", "değer olağan dışı büyük"),
     ("123456789012345678901234567890123", "değer olağan dışı büyük"),
     ("1000000000000000", "değer olağan dışı büyük"),
+    ("999999999999999.9999995", "değer olağan dışı büyük"),
+    ("-999999999999999.9999995", "değer olağan dışı büyük"),
     ("1_000", "değer boş ya da sayı değil"),
     ("0x10", "değer boş ya da sayı değil"),
     ("NaN", "değer sayı değil (NaN ya da sonsuz)"),

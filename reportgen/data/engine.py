@@ -25,6 +25,8 @@ class Engine(Protocol):
     dialect: str
     record_hash: str | None
     """a 64-bit hash function of the engine, for a cheap first pass over repeated records"""
+    try_cast: bool
+    """its TRY_CAST gives NULL for text it cannot read (else the cast raises)"""
 
     def rows(self, query: exp.Expression) -> tuple[list[str], list[tuple]]: ...
 
@@ -43,6 +45,7 @@ class DuckDBEngine:
     dialect = "duckdb"
     record_hash = "hash"
     """the function that hashes a whole record to 64 bits, for finding repeated records"""
+    try_cast = True
 
     def __init__(self, connection, readable: Sequence[Path] = ()) -> None:
         self.con = connection
@@ -90,6 +93,8 @@ class DatabaseEngine:
 
     record_hash = None
     """no portable 64-bit hash across databases: repeats are grouped on every column"""
+    try_cast = False
+    """not every database has TRY_CAST: text is checked before each cast"""
 
     def __init__(self, source: DatabaseSource) -> None:
         import sqlalchemy as sa

@@ -2,9 +2,9 @@
 
 Every query is an expression tree: column names, file and table names and every value
 taken from the data enter it as identifier or literal nodes that SQLGlot quotes for the
-target dialect, never by pasting text. The SQL below is a portable subset (CASE guards
-alongside TRY_CAST where the engine has one, anchored regular expressions, GROUPING SETS,
-one-column GROUPING) that DuckDB, PostgreSQL and Spark all run.
+target dialect, never by pasting text. The SQL below is a portable subset (TRY_CAST where
+the engine has one, CASE guards where its cast would raise, anchored regular expressions,
+GROUPING SETS, one-column GROUPING) that DuckDB, PostgreSQL and Spark all run.
 
 One scan does all the work: each source's columns are turned into canonical typed
 columns (invalid values become NULL and are counted), every record is classified by
@@ -27,13 +27,19 @@ VALUE_LIMIT = 10**15
 """no single record may be a quadrillion dollars or more: sums of DECIMAL(38,6) then
 cannot overflow for any realistic number of records"""
 VALUE_TYPE = "DECIMAL(38, 6)"
+BOUNDED_TYPE = f"DECIMAL({len(str(VALUE_LIMIT)) - 1 + 6}, 6)"
+"""holds every value under VALUE_LIMIT and none from it on, so a TRY_CAST of text to it
+is the range check itself, exact to the last decimal (a DOUBLE is not, near the limit)"""
 NUMBER = r"^ *-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})? *$"
 """a number in a text column; the spaces around it are allowed (every engine's cast skips
 them), so no per-record TRIM is needed"""
 COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
+SPELLINGS = ("year_text", "month_text")
+"""a text year and month as the source writes them (NULL for a typed column): a grouping key
+of the smallest set, so validation checks each distinct spelling instead of every record"""
 SETS = {"chapter": ("province", "chapter", "level", "flags"), "country": ("province", "country"),
-        "hq": ("hq_province",)}
+        "hq": ("hq_province", *SPELLINGS)}
 GROUPED = ("province", "chapter", "level", "flags", "country", "hq_province")
 BAD_CODE, ODD_CODE, BAD_VALUE = 1, 2, 4
 """the bits of ``flags``: a code that is not 2-12 digits, a code with an odd number of
@@ -83,31 +89,46 @@ def _regex(value: exp.Expression, pattern: str) -> exp.Expression:
     return exp.RegexpLike(this=value, expression=exp.Literal.string(pattern))
 
 
-def all_digits(value: exp.Expression, shortest: int, longest: int, spaced: bool = False) -> exp.Expression:
-    """``shortest`` to ``longest`` characters, all digits (``spaced``: with any spaces around)."""
+def digits(shortest: int, longest: int, spaced: bool = False) -> str:
+    """The pattern of ``shortest`` to ``longest`` characters, all digits (``spaced``: with
+    any spaces around), the same for the engines' regular expressions and Python's."""
     pad = " *" if spaced else ""
-    return _regex(value, f"^{pad}[0-9]{{{shortest},{longest}}}{pad}$")
+    return f"^{pad}[0-9]{{{shortest},{longest}}}{pad}$"
 
 
-def whole_number(column: exp.Expression, kind: str, checked: bool = True) -> exp.Expression:
-    """A year or month as INTEGER (nine digits fit, and a narrow key groups and hashes
-    faster than BIGINT); NULL when it is not a whole number of at most nine digits
-    (without ``checked``, a plain cast: the same value for records already validated)."""
-    if not checked:
+WHOLE_NUMBER = digits(1, 9, spaced=True)
+"""a year or month in a text column (nine digits fit an INTEGER)"""
+
+
+def all_digits(value: exp.Expression, shortest: int, longest: int, spaced: bool = False) -> exp.Expression:
+    return _regex(value, digits(shortest, longest, spaced))
+
+
+def whole_number(column: exp.Expression, kind: str, checked: bool = True, guarded: bool = True) -> exp.Expression:
+    """A year or month as INTEGER (a narrow key groups and hashes faster than BIGINT);
+    NULL when it is not a whole number of at most nine digits. Without ``checked``, a
+    plain cast: the same value for records already validated. Text without ``guarded``
+    is cast as it is, for an engine whose TRY_CAST gives NULL for what it cannot read: it
+    may read more forms (``0x7E7``, ``2_023``), so validation checks the distinct
+    spellings (``SPELLINGS``), far fewer than the records a grammar check would test."""
+    if not checked or (kind == "text" and not guarded):
         return _cast(column, "INTEGER")
     if kind == "text":
-        return _guard(all_digits(column, 1, 9, spaced=True), _cast(column.copy(), "INTEGER"))
+        return _guard(_regex(column, WHOLE_NUMBER), _cast(column.copy(), "INTEGER"))
     fits = exp.Abs(this=column.copy()) < exp.Literal.number(10**9)
     if kind != "integer":
         fits = exp.and_(fits, exp.EQ(this=column.copy(), expression=exp.Floor(this=column.copy())))
     return _guard(fits, _cast(column, "INTEGER"))
 
 
-def exact_value(column: exp.Expression, kind: str, decimal_mark: str, checked: bool = True) -> exp.Expression:
+def exact_value(column: exp.Expression, kind: str, decimal_mark: str, checked: bool = True,
+                guarded: bool = True) -> exp.Expression:
     """The value as DECIMAL(38,6); NULL when it is missing, not a number, NaN, infinite
     or out of range. Text is checked against the number grammar before any cast (without
     ``checked``, a value with a decimal point is cast as it is: the same value for records
-    already validated)."""
+    already validated). Its range is checked by a cast to ``BOUNDED_TYPE`` where the
+    engine's TRY_CAST gives NULL (not ``guarded``); a database's CAST would raise, so there
+    the range is checked on a DOUBLE first."""
     if not checked and kind in ("text", "integer", "float", "decimal") and decimal_mark == ".":
         return _cast(column, VALUE_TYPE)
     if kind == "text":
@@ -118,6 +139,8 @@ def exact_value(column: exp.Expression, kind: str, decimal_mark: str, checked: b
                                                  exp.Literal.string("")), exp.Literal.string(","), exp.Literal.string("."))
             text = _guard(_regex(trimmed, COMMA_NUMBER), plain)
         number = _regex(text.copy(), NUMBER)
+        if not guarded:
+            return _guard(number, _cast(_cast(text.copy(), BOUNDED_TYPE), VALUE_TYPE))
         small = exp.Abs(this=_cast(text.copy(), "DOUBLE")) < exp.Literal.number(VALUE_LIMIT)
         return _guard(number, _guard(small, _cast(text.copy(), VALUE_TYPE)))
     if kind not in ("integer", "float", "decimal"):
@@ -130,14 +153,17 @@ def as_text(column: exp.Expression, kind: str) -> exp.Expression:
 
 
 def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_mark: str = ".",
-              row: Optional[exp.Expression] = None, raw: bool = False, checked: bool = True) -> exp.Select:
+              row: Optional[exp.Expression] = None, raw: bool = False, checked: bool = True,
+              guarded: bool = True) -> exp.Select:
     """A source's records as canonical columns: ``year`` and ``month`` INTEGER,
     ``province``, ``hs_code``, ``country`` and ``hq_province`` text, ``value_usd``
-    DECIMAL(38,6). With ``raw``, each column also as the source holds it (``raw_NAME``)
-    and the record's row number (``row_number``), for naming an offending record; the raw
-    value is not cast, so Python writes it the same way whichever engine read it. Without
-    ``checked``, numbers are cast without the validation guards: cheaper, and the same
-    values once validation has passed (for passes that only compare records)."""
+    DECIMAL(38,6), and the ``SPELLINGS`` of a text year and month. With ``raw``, each
+    column also as the source holds it (``raw_NAME``) and the record's row number
+    (``row_number``), for naming an offending record; the raw value is not cast, so Python
+    writes it the same way whichever engine read it. Without ``checked``, numbers are cast
+    without the validation guards: cheaper, and the same values once validation has
+    passed (for passes that only compare records). ``guarded``: the engine's cast raises
+    on text it cannot read, so text is checked against its grammar before every cast."""
     selected = []
     for name in CANONICAL:
         column = columns.get(name, Column(None))
@@ -148,14 +174,18 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
             continue
         source = exp.column(column.name, quoted=True)
         if name in ("year", "month"):
-            value = whole_number(source, column.kind, checked)
+            value = whole_number(source, column.kind, checked, guarded)
         elif name == "value_usd":
-            value = exact_value(source, column.kind, decimal_mark, checked)
+            value = exact_value(source, column.kind, decimal_mark, checked, guarded)
         else:
             value = as_text(source, column.kind)
         selected.append(exp.alias_(value, name))
         if raw:
             selected.append(exp.alias_(source.copy(), f"raw_{name}"))
+    for name, spelled in zip(SPELLINGS, ("year", "month")):
+        column = columns.get(spelled, Column(None))
+        text = column.name is not None and column.kind == "text"
+        selected.append(exp.alias_(exp.column(column.name, quoted=True) if text else exp.Null(), name))
     if raw and row is not None:
         selected.append(exp.alias_(row, "row_number"))
     return exp.select(*selected).from_(relation)
@@ -171,12 +201,12 @@ def _flag(condition: exp.Expression, bit: int) -> exp.Expression:
 
 
 AGGREGATE = """
-SELECT year, month, province, chapter, level, flags, country, hq_province,
+SELECT year, month, province, chapter, level, flags, country, hq_province, year_text, month_text,
        SUM(value_usd) AS value,
        COUNT(*) AS records
 FROM classified
 GROUP BY GROUPING SETS ((year, month, province, chapter, level, flags), (year, month, province, country),
-                        (year, month, hq_province))
+                        (year, month, hq_province, year_text, month_text))
 """
 
 
@@ -205,7 +235,7 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
         expression=_flag(exp.column("value_usd", table="records").is_(exp.Null()), BAD_VALUE))
     lengths = sorted(refinements, reverse=True)
     classified = exp.select(
-        *[exp.column(name, table="records") for name in CANONICAL],
+        *[exp.column(name, table="records") for name in (*CANONICAL, *SPELLINGS)],
         exp.alias_(_leading(hs_code, 2), "chapter"),
         exp.alias_(exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
                                 expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
@@ -235,7 +265,7 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
     query: exp.Query = _sql(AGGREGATE).select(_grouping_set())
     if record_hash:
         count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
-        nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, "value")]
+        nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS, "value")]
         hashes = exp.select(*nulls, exp.alias_(count, "records"),
                             exp.alias_(exp.Literal.number(REPEATED_HASHES), "grouping_set"),
                             exp.alias_(hashed, "h")).from_("classified") \

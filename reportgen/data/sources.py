@@ -1,9 +1,9 @@
 """Find the input files and open each one in DuckDB with its own column types.
 
 Typed columns stay typed (a Parquet double, an integer year); text columns (CSV, text
-cells) are checked against a strict grammar before any cast, so validation sees exactly
-what the file holds (``0802`` keeps its zero, ``NA`` stays Namibia) and can name the
-offending value. A file is opened through DuckDB's relational API: no path is ever
+cells) are checked against a strict grammar (each value, or each distinct spelling of a
+year and month), so validation sees exactly what the file holds (``0802`` keeps its zero,
+``NA`` stays Namibia) and can name the offending value. A file is opened through DuckDB's relational API: no path is ever
 pasted into SQL.
 """
 
@@ -51,9 +51,13 @@ class Source:
     path: Optional[Path] = None
     dialect: Optional[Dialect] = field(default=None, compare=False)
     """how a CSV file is written, to find a line DuckDB cannot read"""
+    guarded: bool = False
+    """the engine's cast raises on text it cannot read (a database's CAST, where DuckDB's
+    and Spark's TRY_CAST give NULL), so text is checked against its grammar before every cast"""
 
     def records(self, raw: bool = False, checked: bool = True) -> exp.Select:
-        return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked)
+        return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked,
+                         guarded=self.guarded)
 
     def header(self, canonical_name: str) -> str:
         return self.columns[canonical_name].name or canonical_name
@@ -221,4 +225,5 @@ def open_database(engine: Union[DatabaseEngine, "SparkEngine"], database: Databa
         types = engine.column_types(relation)
     except Exception as exc:  # noqa: BLE001 - the driver's own error types
         raise DataError(f"tablo ya da sorgu okunamadı: {str(exc).strip().splitlines()[0]}", file=label) from None
-    return [Source(label=label, relation=relation, columns=canonical_columns(label, types, columns, engine.dialect))]
+    return [Source(label=label, relation=relation, columns=canonical_columns(label, types, columns, engine.dialect),
+                   guarded=not engine.try_cast)]

@@ -40,6 +40,7 @@ class SparkEngine:
 
     dialect = "spark"
     record_hash = "xxhash64"
+    try_cast = True
 
     def __init__(self, session: "SparkSession") -> None:
         self.session = session

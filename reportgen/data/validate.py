@@ -5,6 +5,7 @@ order and name its file, row, column and value."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -17,8 +18,8 @@ from ..reference import chapters, country_codes, resolve_province
 from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
-from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, RECORD, VALUE_LIMIT, bad_code, chapter_in, duplicates_query,
-                      first_match, hashed_as, is_in, is_null, odd_code_example, repeated_rows)
+from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, RECORD, VALUE_LIMIT, WHOLE_NUMBER, bad_code, chapter_in,
+                      duplicates_query, first_match, hashed_as, is_in, is_null, odd_code_example, repeated_rows)
 from .sources import Source
 
 if TYPE_CHECKING:
@@ -71,7 +72,8 @@ def _empty_or(word_empty: str, word_bad: str) -> Callable[[Optional[str]], str]:
 
 
 def _value_problem(raw: Optional[str]) -> str:
-    """Why a value was refused: empty, too large, NaN or infinite, or not a number."""
+    """Why a value was refused: empty, too large (rounded to the six decimals kept, half away
+    from zero as the engine rounds), NaN or infinite, or not a number."""
     if raw is None or not str(raw).strip():
         return "değer boş"
     try:
@@ -80,7 +82,7 @@ def _value_problem(raw: Optional[str]) -> str:
         return "değer boş ya da sayı değil"
     if value.is_nan() or value.is_infinite():
         return "değer sayı değil (NaN ya da sonsuz)"
-    if abs(value) >= VALUE_LIMIT:
+    if abs(value) >= VALUE_LIMIT - Decimal("0.0000005"):
         return f"değer olağan dışı büyük (bir kayıt en çok ±{number(VALUE_LIMIT - 1)} dolar olabilir)"
     return "değer boş ya da sayı değil"
 
@@ -93,6 +95,14 @@ def _when_counted(column: str, count: int, condition: exp.Expression, message: M
     return [_Problem(column, condition, message)] if count else []
 
 
+def _when_misspelled(column: str, by_hq: pd.DataFrame, message: str) -> list[_Problem]:
+    """A text year or month that the engine's cast read but that is not written as a whole
+    number (``0x7E7``, ``2023.0``): each distinct spelling is checked, not each record."""
+    spelled = f"{column}_text"
+    bad = [text for text in _distinct(by_hq, spelled) if not re.fullmatch(WHOLE_NUMBER, text)]
+    return _when_counted(column, len(bad), is_in(spelled, bad), message)
+
+
 def _problems(grouped: Grouped) -> tuple[list[_Problem], dict[str, int]]:
     """Checks in column order; the first that fails is reported."""
     main, by_country, by_hq = grouped.part("chapter"), grouped.part("country"), grouped.part("hq")
@@ -102,9 +112,11 @@ def _problems(grouped: Grouped) -> tuple[list[_Problem], dict[str, int]]:
     problems = [
         *_when_counted("year", _nulls(main, "year"), is_null("year"),
                        _empty_or("yıl boş", "yıl dört haneli bir sayı olmalı")),
+        *_when_misspelled("year", by_hq, "yıl dört haneli bir sayı olmalı"),
         *_when("year", [y for y in years if not 1000 <= y <= 9999], "yıl dört haneli bir sayı olmalı"),
         *_when_counted("month", _nulls(main, "month"), is_null("month"),
                        _empty_or("ay boş", "ay 1 ile 12 arasında bir sayı olmalı")),
+        *_when_misspelled("month", by_hq, "ay 1 ile 12 arasında bir sayı olmalı"),
         *_when("month", [m for m in months if not 1 <= m <= 12], "ay 1 ile 12 arasında bir sayı olmalı"),
         *_when_counted("province", _nulls(main, "province"), is_null("province"), "il boş"),
         *_when("province", [raw for raw in provinces if plates[raw] is None], f"bilinmeyen il {UNKNOWN_PROVINCE}"),
