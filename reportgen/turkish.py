@@ -226,6 +226,7 @@ def month_abbreviation(month: int) -> str:
 
 @lru_cache(maxsize=None)
 def _month_names(width: str) -> dict[int, str]:
+    """Babel's month names looked up once per width: every table and chart asks for them."""
     return dict(get_month_names(width, locale=_TURKISH))
 
 

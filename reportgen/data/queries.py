@@ -35,11 +35,12 @@ NUMBER = r"^ *-?([0-9]{1,21}(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{1,2})? *$"
 them), so no per-record TRIM is needed"""
 COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
-SPELLINGS = ("year_text", "month_text")
-"""a text year and month as the source writes them (NULL for a typed column): a grouping key
-of the smallest set, so validation checks each distinct spelling instead of every record"""
+SPELLINGS = {"year": "year_text", "month": "month_text"}
+"""the column of a text year and month as the source writes them (NULL for a typed column):
+a grouping key of the smallest set, so validation checks each distinct spelling instead of
+every record"""
 SETS = {"chapter": ("province", "chapter", "level", "flags"), "country": ("province", "country"),
-        "hq": ("hq_province", *SPELLINGS)}
+        "hq": ("hq_province", *SPELLINGS.values())}
 GROUPED = ("province", "chapter", "level", "flags", "country", "hq_province")
 BAD_CODE, ODD_CODE, BAD_VALUE = 1, 2, 4
 """the bits of ``flags``: a code that is not 2-12 digits, a code with an odd number of
@@ -182,7 +183,7 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
         selected.append(exp.alias_(value, name))
         if raw:
             selected.append(exp.alias_(source.copy(), f"raw_{name}"))
-    for name, spelled in zip(SPELLINGS, ("year", "month")):
+    for spelled, name in SPELLINGS.items():
         column = columns.get(spelled, Column(None))
         text = column.name is not None and column.kind == "text"
         selected.append(exp.alias_(exp.column(column.name, quoted=True) if text else exp.Null(), name))
@@ -235,7 +236,7 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
         expression=_flag(exp.column("value_usd", table="records").is_(exp.Null()), BAD_VALUE))
     lengths = sorted(refinements, reverse=True)
     classified = exp.select(
-        *[exp.column(name, table="records") for name in (*CANONICAL, *SPELLINGS)],
+        *[exp.column(name, table="records") for name in (*CANONICAL, *SPELLINGS.values())],
         exp.alias_(_leading(hs_code, 2), "chapter"),
         exp.alias_(exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
                                 expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
@@ -265,7 +266,7 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
     query: exp.Query = _sql(AGGREGATE).select(_grouping_set())
     if record_hash:
         count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
-        nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS, "value")]
+        nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS.values(), "value")]
         hashes = exp.select(*nulls, exp.alias_(count, "records"),
                             exp.alias_(exp.Literal.number(REPEATED_HASHES), "grouping_set"),
                             exp.alias_(hashed, "h")).from_("classified") \

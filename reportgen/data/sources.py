@@ -44,6 +44,9 @@ class Source:
     relation: exp.Expression
     columns: dict[str, Column]
     """canonical column → the source's own column and its kind"""
+    guarded: bool
+    """the engine's cast raises on text it cannot read (a database's CAST, where DuckDB's
+    and Spark's TRY_CAST give NULL), so text is checked against its grammar before every cast"""
     row: Optional[exp.Expression] = None
     """the file's own row number of each record (what a user sees in the file); None for
     a database, whose rows have no order"""
@@ -51,9 +54,6 @@ class Source:
     path: Optional[Path] = None
     dialect: Optional[Dialect] = field(default=None, compare=False)
     """how a CSV file is written, to find a line DuckDB cannot read"""
-    guarded: bool = False
-    """the engine's cast raises on text it cannot read (a database's CAST, where DuckDB's
-    and Spark's TRY_CAST give NULL), so text is checked against its grammar before every cast"""
 
     def records(self, raw: bool = False, checked: bool = True) -> exp.Select:
         return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked,
@@ -189,7 +189,7 @@ def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOpt
         raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
     return Source(label=str(path), relation=table,
                   columns=canonical_columns(str(path), types, options.columns, "duckdb"),
-                  row=row, decimal=found.decimal if found else ".", path=path, dialect=found)
+                  guarded=not engine.try_cast, row=row, decimal=found.decimal if found else ".", path=path, dialect=found)
 
 
 def open_sources(engine: DuckDBEngine, paths: list[Path], options: SourceOptions) -> list[Source]:

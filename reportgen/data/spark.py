@@ -181,7 +181,8 @@ def open_file(engine: SparkEngine, path: Path, config: Config, scratch: Path) ->
     except Exception as exc:  # noqa: BLE001 - PySpark's error types
         raise DataError(f"dosya okunamadı: {_reason(exc)}", file=path) from None
     return Source(label=str(path), relation=relation,
-                  columns=canonical_columns(str(path), types, config.columns, engine.dialect), row=row,
+                  columns=canonical_columns(str(path), types, config.columns, engine.dialect),
+                  guarded=not engine.try_cast, row=row,
                   decimal=found.decimal if found else ".", path=path, dialect=found)
 
 

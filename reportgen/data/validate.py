@@ -18,8 +18,8 @@ from ..reference import chapters, country_codes, resolve_province
 from ..turkish import number
 from .aggregate import Grouped
 from .engine import Engine
-from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, RECORD, VALUE_LIMIT, WHOLE_NUMBER, bad_code, chapter_in,
-                      duplicates_query, first_match, hashed_as, is_in, is_null, odd_code_example, repeated_rows)
+from .queries import (BAD_CODE, BAD_VALUE, ODD_CODE, RECORD, SPELLINGS, VALUE_LIMIT, WHOLE_NUMBER, bad_code,
+                      chapter_in, duplicates_query, first_match, hashed_as, is_in, is_null, odd_code_example, repeated_rows)
 from .sources import Source
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _when_counted(column: str, count: int, condition: exp.Expression, message: M
 def _when_misspelled(column: str, by_hq: pd.DataFrame, message: str) -> list[_Problem]:
     """A text year or month that the engine's cast read but that is not written as a whole
     number (``0x7E7``, ``2023.0``): each distinct spelling is checked, not each record."""
-    spelled = f"{column}_text"
+    spelled = SPELLINGS[column]
     bad = [text for text in _distinct(by_hq, spelled) if not re.fullmatch(WHOLE_NUMBER, text)]
     return _when_counted(column, len(bad), is_in(spelled, bad), message)
 
