@@ -178,3 +178,53 @@ def test_without_a_repeated_hash_nothing_more_is_read(tmp_path):
         data.unlink()
         assert grouped.repeated == ()
         assert repeated_records(engine.concurrent(), sources, grouped.repeated) == []
+
+
+def test_keys_no_source_has_are_not_grouped(tmp_path):
+    """Typed years and months and no head-office column: the scan groups by neither the
+    spellings nor a head-office province, computes no head-office set, and the sums and
+    validation are the same as ever."""
+    data = tmp_path / "veri.parquet"
+    pq.write_table(pa.table({"year": pa.array([2023, 2023, 2023], pa.int16()), "month": pa.array([6, 6, 7], pa.int8()),
+                             "province": ["İstanbul", "34", "Kocaeli"], "hs_code": ["0802", "0802", "870323"],
+                             "country": ["DE", "DE", "GB"], "value_usd": [1.25, 2.5, 7.0]}), data)
+    config = load_config(None, {"data": [str(data)], "period": "2023-07"})
+    with open_inputs(config) as (engine, sources, _):
+        assert [source.keys for source in sources] == [frozenset()]
+        grouped = scan(engine, sources)
+        validated = validate(engine, sources, grouped)
+    assert sorted(set(grouped.table["grouping_set"].to_pylist())) == sorted(grouping_mask(n) for n in ("chapter", "country"))
+    assert grouped.part("hq").empty and not validated.has_hq
+    assert grouped.part("chapter")["year_text"].isna().all()
+    aggregates = aggregate(grouped, validated.plates, validated.has_hq)
+    assert aggregates.by_head_office is None
+    assert sums(aggregates.by_country, "year", "month", "plate", "country") == {
+        (2023, 6, 34, "DE"): Decimal("3.75"), (2023, 7, 41, "GB"): Decimal("7")}
+
+
+def test_a_key_one_source_has_is_grouped_for_all(tmp_path):
+    """A text CSV with head offices beside a typed Parquet without them: the head-office set
+    is computed (the Parquet's records under no head office), and a year the CSV spells
+    wrongly is still named in that file, row and column."""
+    from reportgen.errors import DataError
+
+    typed, text = tmp_path / "a.parquet", tmp_path / "b.csv"
+    pq.write_table(pa.table({"year": [2023], "month": [6], "province": ["Ankara"], "hs_code": ["0802"],
+                             "country": ["DE"], "value_usd": [1.5]}), typed)
+    write(text, [HEADER, ["2023", "6", "İstanbul", "0802", "DE", "2.5", "Ankara"]])
+    config = load_config(None, {"data": [str(typed), str(text)], "period": "2023-06"})
+    with open_inputs(config) as (engine, sources, _):
+        assert [source.keys for source in sources] == [frozenset(), {"hq_province", "year_text", "month_text"}]
+        grouped = scan(engine, sources)
+        validated = validate(engine, sources, grouped)
+    assert validated.has_hq
+    assert dict(grouped.part("hq").groupby("hq_province")["records"].sum()) == {"Ankara": 1}
+    assert int(grouped.part("hq")["records"].sum()) == 2
+    aggregates = aggregate(grouped, validated.plates, validated.has_hq)
+    assert sums(aggregates.by_head_office, "month", "plate") == {(6, 6): Decimal("2.5")}
+    write(text, [HEADER, ["2023", "6", "İstanbul", "0802", "DE", "2.5", "Ankara"],
+                 ["2023.0", "6", "İstanbul", "0802", "DE", "2.5", "Ankara"]])
+    with open_inputs(config) as (engine, sources, _), pytest.raises(DataError) as error:
+        validate(engine, sources, scan(engine, sources))
+    assert str(error.value) == (f"Veri hatası (dosya {text}, satır 3, sütun 'year', değer '2023.0'): "
+                                "yıl dört haneli bir sayı olmalı")

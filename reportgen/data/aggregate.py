@@ -32,7 +32,7 @@ def grouping_mask(name: str) -> int:
 
 @dataclass(frozen=True)
 class Grouped:
-    """The one scan's result: sums and validation counts of the three grouping sets, as
+    """The one scan's result: sums and validation counts of its grouping sets, as
     an Arrow table (exact decimals stay in Arrow until the last small tables)."""
 
     table: pa.Table
@@ -56,8 +56,8 @@ class Grouped:
         own columns converted (filtering converted text columns costs more than the rest
         of validation)."""
         sets = self.table["grouping_set"]
-        return {name: self.table.filter(pc.equal(sets, grouping_mask(name)))
-                .select(["year", "month", *keys, "records"]).to_pandas() for name, keys in SETS.items()}
+        return {name: self.table.select(["year", "month", *keys, "records"])
+                .filter(pc.equal(sets, grouping_mask(name))).to_pandas() for name, keys in SETS.items()}
 
     def part(self, name: str) -> pd.DataFrame:
         return self._parts[name]
@@ -68,6 +68,7 @@ def scan(engine: Engine, sources: list[Source]) -> Grouped:
     records; a file that cannot be read is named, with its line where the file has one."""
     try:
         return Grouped.of(engine.arrow(aggregate_query([s.records() for s in sources], refinements(),
+                                                       frozenset().union(*(s.keys for s in sources)),
                                                        engine.record_hash)))
     except Exception as exc:  # noqa: BLE001 - each engine has its own error types
         raise _unreadable(engine, sources, exc) from None
@@ -85,7 +86,7 @@ def _unreadable(engine: Engine, sources: list[Source], error: Exception) -> Data
         return DataError(f"veri okunamadı: {_first_line(error)}", file=sources[0].label)
     for source in sources:
         try:
-            engine.rows(aggregate_query([source.records()], refinements()))
+            engine.rows(aggregate_query([source.records()], refinements(), source.keys))
         except Exception as exc:  # noqa: BLE001
             return DataError(f"dosya okunamadı: {_first_line(exc)}", file=source.label)
     return DataError(f"veri okunamadı: {_first_line(error)}")

@@ -8,8 +8,9 @@ GROUPING SETS, one-column GROUPING) that DuckDB, PostgreSQL and Spark all run.
 
 One scan does all the work: each source's columns are turned into canonical typed
 columns (invalid values become NULL and are counted), every record is classified by
-technology level with one join on its code's first six characters, and three grouping
-sets give the sums by chapter and level, by country and by head-office province. What
+technology level with joins on its code's leading characters, and grouping sets give the
+sums by chapter and level, by country and by head-office province (a key no source
+carries, such as a head office or the spelling of a typed year, is not grouped). What
 validation needs rides along as a small ``flags`` key of the first set rather than as
 aggregates: an engine computes every aggregate in every grouping set, and each costs a
 pass over the records. Only the rare paths read again: to name an offending row, or to
@@ -37,11 +38,15 @@ COMMA_NUMBER = r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 CANONICAL = ("year", "month", "province", "hs_code", "country", "value_usd", "hq_province")
 SPELLINGS = {"year": "year_text", "month": "month_text"}
 """the column of a text year and month as the source writes them (NULL for a typed column):
-a grouping key of the smallest set, so validation checks each distinct spelling instead of
+a grouping key of the first set, so validation checks each distinct spelling instead of
 every record"""
-SETS = {"chapter": ("province", "chapter", "level", "flags"), "country": ("province", "country"),
-        "hq": ("hq_province", *SPELLINGS.values())}
+SETS = {"chapter": ("province", "chapter", "level", "flags", *SPELLINGS.values()), "country": ("province", "country"),
+        "hq": ("hq_province",)}
+"""the scan's grouping sets (each also by year and month)"""
 GROUPED = ("province", "chapter", "level", "flags", "country", "hq_province")
+OPTIONAL = ("hq_province", *SPELLINGS.values())
+"""keys only some sources have: one that no source carries is not grouped (a constant key
+still costs a hash per record), and a set left without keys is not computed at all"""
 BAD_CODE, ODD_CODE, BAD_VALUE = 1, 2, 4
 """the bits of ``flags``: a code that is not 2-12 digits, a code with an odd number of
 digits, a value that is missing or not a number"""
@@ -201,25 +206,36 @@ def _flag(condition: exp.Expression, bit: int) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(bit))], default=exp.Literal.number(0))
 
 
-AGGREGATE = """
-SELECT year, month, province, chapter, level, flags, country, hq_province, year_text, month_text,
-       SUM(value_usd) AS value,
-       COUNT(*) AS records
-FROM classified
-GROUP BY GROUPING SETS ((year, month, province, chapter, level, flags), (year, month, province, country),
-                        (year, month, hq_province, year_text, month_text))
-"""
+def carried(columns: Mapping[str, Column]) -> frozenset[str]:
+    """The ``OPTIONAL`` keys a source's columns give: a head-office province, and the
+    spellings of a text year and month."""
+    given = {"hq_province"} if columns.get("hq_province", Column(None)).name is not None else set()
+    spelled = {name for column, name in SPELLINGS.items()
+               if columns.get(column, Column(None)).name is not None and columns[column].kind == "text"}
+    return frozenset(given | spelled)
 
 
-def _grouping_set() -> exp.Expression:
-    """``GROUPING(province, …, hq_province)`` written as one-column GROUPINGs times their
-    bits: the same number, and Spark's GROUPING takes a single column."""
-    bits = [exp.Mul(this=exp.Grouping(expressions=[exp.column(name)]),
-                    expression=exp.Literal.number(1 << (len(GROUPED) - 1 - i))) for i, name in enumerate(GROUPED)]
+def _aggregated(keys: frozenset[str]) -> exp.Select:
+    """The grouping sets over ``classified``, with only the optional ``keys`` some source
+    carries: a column no set groups by is NULL, and its GROUPING bit is set in every row.
+    ``grouping_set`` is ``GROUPING(province, …, hq_province)`` written as one-column
+    GROUPINGs times their bits: the same number, and Spark's GROUPING takes one column."""
+    sets = {name: [c for c in columns if c not in OPTIONAL or c in keys] for name, columns in SETS.items()}
+    grouped = {c for columns in sets.values() for c in columns}
+    shown = [exp.column(c) if c in grouped else exp.alias_(exp.Null(), c) for c in (*GROUPED, *SPELLINGS.values())]
+    bits = []
+    for i, column in enumerate(GROUPED):
+        bit = exp.Literal.number(1 << (len(GROUPED) - 1 - i))
+        bits.append(exp.Mul(this=exp.Grouping(expressions=[exp.column(column)]), expression=bit)
+                    if column in grouped else bit)
     total = bits[0]
     for bit in bits[1:]:
         total = exp.Add(this=total, expression=bit)
-    return exp.alias_(total, "grouping_set")
+    return exp.select("year", "month", *shown, exp.alias_(exp.Sum(this=exp.column("value_usd")), "value"),
+                      exp.alias_(exp.Count(this=exp.Star()), "records"),
+                      exp.alias_(total, "grouping_set")).from_("classified").group_by(
+        exp.GroupingSets(expressions=[exp.Tuple(expressions=[exp.column(c) for c in ("year", "month", *columns)])
+                                      for columns in sets.values() if columns]))
 
 
 def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]
@@ -257,13 +273,14 @@ REPEATED_HASHES = -1
 
 
 def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]],
-                    record_hash: Optional[str] = None) -> exp.Query:
-    """The one scan: canonical records of every source, classified and grouped. With the
-    engine's ``record_hash``, the same pass also finds the hashes that more than one
-    record has (rows of the grouping set ``REPEATED_HASHES``: the hash in ``h``, how many
-    records have it in ``records``), so no second pass reads the data for repeats."""
+                    keys: frozenset[str], record_hash: Optional[str] = None) -> exp.Query:
+    """The one scan: canonical records of every source, classified and grouped (by the
+    optional ``keys`` the sources carry). With the engine's ``record_hash``, the same pass
+    also finds the hashes that more than one record has (rows of the grouping set
+    ``REPEATED_HASHES``: the hash in ``h``, how many records have it in ``records``), so
+    no second pass reads the data for repeats."""
     classified, lookups = _classified(sources, refinements)
-    query: exp.Query = _sql(AGGREGATE).select(_grouping_set())
+    query: exp.Query = _aggregated(keys)
     if record_hash:
         count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
         nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS.values(), "value")]

@@ -23,7 +23,7 @@ from ..config import Columns, CsvOptions, DatabaseSource, XlsxOptions
 from ..errors import ConfigError, DataError
 from .dialect import Dialect, dialect, header_names, transcode
 from .engine import DatabaseEngine, DuckDBEngine
-from .queries import Column, canonical, kind_of
+from .queries import Column, canonical, carried, kind_of
 
 if TYPE_CHECKING:
     from .spark import SparkEngine
@@ -58,6 +58,11 @@ class Source:
     def records(self, raw: bool = False, checked: bool = True) -> exp.Select:
         return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked,
                          guarded=self.guarded)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """the optional grouping keys this source's columns give"""
+        return carried(self.columns)
 
     def header(self, canonical_name: str) -> str:
         return self.columns[canonical_name].name or canonical_name

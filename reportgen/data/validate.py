@@ -95,11 +95,11 @@ def _when_counted(column: str, count: int, condition: exp.Expression, message: M
     return [_Problem(column, condition, message)] if count else []
 
 
-def _when_misspelled(column: str, by_hq: pd.DataFrame, message: str) -> list[_Problem]:
+def _when_misspelled(column: str, main: pd.DataFrame, message: str) -> list[_Problem]:
     """A text year or month that the engine's cast read but that is not written as a whole
     number (``0x7E7``, ``2023.0``): each distinct spelling is checked, not each record."""
     spelled = SPELLINGS[column]
-    bad = [text for text in _distinct(by_hq, spelled) if not re.fullmatch(WHOLE_NUMBER, text)]
+    bad = [text for text in _distinct(main, spelled) if not re.fullmatch(WHOLE_NUMBER, text)]
     return _when_counted(column, len(bad), is_in(spelled, bad), message)
 
 
@@ -112,11 +112,11 @@ def _problems(grouped: Grouped) -> tuple[list[_Problem], dict[str, int]]:
     problems = [
         *_when_counted("year", _nulls(main, "year"), is_null("year"),
                        _empty_or("yıl boş", "yıl dört haneli bir sayı olmalı")),
-        *_when_misspelled("year", by_hq, "yıl dört haneli bir sayı olmalı"),
+        *_when_misspelled("year", main, "yıl dört haneli bir sayı olmalı"),
         *_when("year", [y for y in years if not 1000 <= y <= 9999], "yıl dört haneli bir sayı olmalı"),
         *_when_counted("month", _nulls(main, "month"), is_null("month"),
                        _empty_or("ay boş", "ay 1 ile 12 arasında bir sayı olmalı")),
-        *_when_misspelled("month", by_hq, "ay 1 ile 12 arasında bir sayı olmalı"),
+        *_when_misspelled("month", main, "ay 1 ile 12 arasında bir sayı olmalı"),
         *_when("month", [m for m in months if not 1 <= m <= 12], "ay 1 ile 12 arasında bir sayı olmalı"),
         *_when_counted("province", _nulls(main, "province"), is_null("province"), "il boş"),
         *_when("province", [raw for raw in provinces if plates[raw] is None], f"bilinmeyen il {UNKNOWN_PROVINCE}"),
