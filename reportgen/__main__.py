@@ -1,4 +1,4 @@
 """``python -m reportgen``: the same command line as ``reportgen``."""
-from .cli import run
+from .cli import command
 
-run()
+command()

@@ -61,6 +61,17 @@ def run() -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def command() -> None:
+    """The installed ``reportgen`` and ``python -m reportgen``: ``run``, ended without the
+    interpreter's teardown (``processes.exit_now``)."""
+    from .processes import exit_now
+
+    try:
+        run()
+    except SystemExit as stop:
+        exit_now(stop.code if isinstance(stop.code, int) else 0)
+
+
 def _write_traceback(error: BaseException) -> str:
     """The traceback, for the developer, in the user's cache folder (or the temp folder)."""
     import datetime as dt
@@ -371,4 +382,4 @@ def sample_data(out: Path, file_format: str, quiet: bool) -> None:
 
 
 if __name__ == "__main__":
-    run()
+    command()

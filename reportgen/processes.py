@@ -4,15 +4,34 @@ where processes cannot fork, or inside a worker already, the work runs in this p
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Optional
+from typing import NoReturn, Optional
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process as the interpreter would, less its teardown: freeing every object
+    of pandas, matplotlib, WeasyPrint and DuckDB one by one takes about 0.3 s after the
+    work is done (mypy ends its runs the same way). What the interpreter does before its
+    teardown is still done, by the same functions: other threads are waited for, exit
+    handlers run (Spark's session stops, temporary folders go) and the output streams are
+    flushed."""
+    threading._shutdown()  # type: ignore[attr-defined]
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def can_fork() -> bool:

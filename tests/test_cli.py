@@ -106,3 +106,27 @@ def test_wheel_contains_templates_and_reference_data(tmp_path):
             "reportgen/refdata/chapters.csv", "reportgen/refdata/sample-targets.yaml",
             "reportgen/refdata/technology.csv", "reportgen/refdata/regions.csv",
             "reportgen/refdata/province-outlines.json"} <= names
+
+
+def test_the_command_ends_as_the_interpreter_would(tmp_path):
+    """The command skips the interpreter's teardown, but not what comes before it: a
+    thread still writing is waited for, exit handlers run, buffered output is written, and
+    the exit code is the command's."""
+    script = tmp_path / "komut.py"
+    script.write_text(
+        "import atexit, sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from reportgen.cli import command\n"
+        "folder = Path(sys.argv[1])\n"
+        "atexit.register(lambda: (folder / 'cikis.txt').write_text('çıkış'))\n"
+        "threading.Thread(target=lambda: (time.sleep(0.5), (folder / 'is.txt').write_text('iş'))).start()\n"
+        "sys.stdout.write('tamponda kalan satır')\n"
+        "sys.argv = ['reportgen', 'patla']\n"
+        "command()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, "PYTHONUTF8": "1"})
+    assert done.returncode == 2
+    assert done.stdout == "tamponda kalan satır"
+    assert done.stderr.strip().splitlines()[-1] == "Hata: Böyle bir komut yok: 'patla'."
+    assert (tmp_path / "cikis.txt").read_text(encoding="utf-8") == "çıkış"
+    assert (tmp_path / "is.txt").read_text(encoding="utf-8") == "iş"
