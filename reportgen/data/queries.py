@@ -158,6 +158,15 @@ def as_text(column: exp.Expression, kind: str) -> exp.Expression:
     return column if kind == "text" else _cast(column, "VARCHAR")
 
 
+def carried(columns: Mapping[str, Column]) -> frozenset[str]:
+    """The ``OPTIONAL`` keys a source's columns give: a head-office province, and the
+    spellings of a text year and month."""
+    given = {"hq_province"} if columns.get("hq_province", Column(None)).name is not None else set()
+    spelled = {name for column, name in SPELLINGS.items()
+               if columns.get(column, Column(None)).name is not None and columns[column].kind == "text"}
+    return frozenset(given | spelled)
+
+
 def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_mark: str = ".",
               row: Optional[exp.Expression] = None, raw: bool = False, checked: bool = True,
               guarded: bool = True) -> exp.Select:
@@ -188,10 +197,10 @@ def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_m
         selected.append(exp.alias_(value, name))
         if raw:
             selected.append(exp.alias_(source.copy(), f"raw_{name}"))
+    keys = carried(columns)
     for spelled, name in SPELLINGS.items():
-        column = columns.get(spelled, Column(None))
-        text = column.name is not None and column.kind == "text"
-        selected.append(exp.alias_(exp.column(column.name, quoted=True) if text else exp.Null(), name))
+        selected.append(exp.alias_(exp.column(columns[spelled].name, quoted=True) if name in keys else exp.Null(),
+                                   name))
     if raw and row is not None:
         selected.append(exp.alias_(row, "row_number"))
     return exp.select(*selected).from_(relation)
@@ -204,15 +213,6 @@ def _odd_length(code: exp.Expression) -> exp.Expression:
 
 def _flag(condition: exp.Expression, bit: int) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(bit))], default=exp.Literal.number(0))
-
-
-def carried(columns: Mapping[str, Column]) -> frozenset[str]:
-    """The ``OPTIONAL`` keys a source's columns give: a head-office province, and the
-    spellings of a text year and month."""
-    given = {"hq_province"} if columns.get("hq_province", Column(None)).name is not None else set()
-    spelled = {name for column, name in SPELLINGS.items()
-               if columns.get(column, Column(None)).name is not None and columns[column].kind == "text"}
-    return frozenset(given | spelled)
 
 
 def _aggregated(keys: frozenset[str]) -> exp.Select:
