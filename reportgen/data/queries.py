@@ -161,10 +161,9 @@ def as_text(column: exp.Expression, kind: str) -> exp.Expression:
 def carried(columns: Mapping[str, Column]) -> frozenset[str]:
     """The ``OPTIONAL`` keys a source's columns give: a head-office province, and the
     spellings of a text year and month."""
-    given = {"hq_province"} if columns.get("hq_province", Column(None)).name is not None else set()
-    spelled = {name for column, name in SPELLINGS.items()
-               if columns.get(column, Column(None)).name is not None and columns[column].kind == "text"}
-    return frozenset(given | spelled)
+    present = {name for name, column in columns.items() if column.name is not None}
+    spelled = {key for name, key in SPELLINGS.items() if name in present and columns[name].kind == "text"}
+    return frozenset(({"hq_province"} & present) | spelled)
 
 
 def canonical(relation: exp.Expression, columns: Mapping[str, Column], decimal_mark: str = ".",

@@ -3,8 +3,8 @@
 Typed columns stay typed (a Parquet double, an integer year); text columns (CSV, text
 cells) are checked against a strict grammar (each value, or each distinct spelling of a
 year and month), so validation sees exactly what the file holds (``0802`` keeps its zero,
-``NA`` stays Namibia) and can name the offending value. A file is opened through DuckDB's relational API: no path is ever
-pasted into SQL.
+``NA`` stays Namibia) and can name the offending value. A file is opened through DuckDB's
+relational API: no path is ever pasted into SQL.
 """
 
 from __future__ import annotations
@@ -194,7 +194,8 @@ def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOpt
         raise DataError(f"dosya okunamadı: {str(exc).splitlines()[0]}", file=path) from None
     return Source(label=str(path), relation=table,
                   columns=canonical_columns(str(path), types, options.columns, "duckdb"),
-                  guarded=not engine.try_cast, row=row, decimal=found.decimal if found else ".", path=path, dialect=found)
+                  guarded=not engine.try_cast, row=row, decimal=found.decimal if found else ".", path=path,
+                  dialect=found)
 
 
 def open_sources(engine: DuckDBEngine, paths: list[Path], options: SourceOptions) -> list[Source]:
