@@ -20,7 +20,7 @@ from .config import Config
 from .errors import ReportgenError
 from .notices import Notice, about, collecting, enforce_strict, warn
 from .period import Period, creation_date, only_one, parse_periods, require_period
-from .processes import Ahead, in_processes, long_lived
+from .processes import Ahead, Beside, in_processes, long_lived
 
 if TYPE_CHECKING:
     from .data.extra import ExtraTable
@@ -295,8 +295,8 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
                  pdf: Optional[Ahead] = None) -> dict[str, bytes]:
     """Every output file's name and bytes; rendering warnings go to the warning channel.
     The PDF, the longest step, is made by ``pdf``, a process already given the bulletin
-    (see ``start_pdf``), which draws the charts first: this process makes the tables and
-    data files meanwhile, then the page and the PNG charts with the charts it is sent.
+    (see ``start_pdf``), which has its charts drawn beside it and sent here: this process
+    makes the tables and data files meanwhile, then the page and the PNG charts.
     Without one (each of several bulletins is rendered in a worker already) the charts
     and the PDF are made here."""
     from . import render, tables
@@ -341,13 +341,15 @@ def _chart_files(config: Config, prepared: Prepared) -> dict[str, bytes]:
             **{f"{c.name}.png": c.png for c in rasters.values()}}
 
 
-def _pdf_of(config: Config, prepared: Prepared, env=None) -> tuple[bytes, list[Notice]]:
-    """The bulletin's PDF and its warnings; its charts drawn first where they are not yet."""
+def _pdf_of(config: Config, prepared: Prepared, env=None, charts: Optional[Callable[[str], str]] = None
+            ) -> tuple[bytes, list[Notice]]:
+    """The bulletin's PDF and its warnings; its charts drawn first where they are not yet,
+    or, where they are ``PendingChart`` still being drawn, given by name by ``charts``."""
     from .pdf import html_to_pdf
 
     prepared = drawn(config, prepared)
     with collecting() as notices:
-        pdf = html_to_pdf(render_html(config, prepared, medium="pdf", env=env), prepared.created)
+        pdf = html_to_pdf(render_html(config, prepared, medium="pdf", env=env), prepared.created, charts)
     return pdf, list(notices)
 
 
@@ -480,20 +482,30 @@ def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
 
 
 def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead]) -> None:
-    """A single bulletin's PDF started in its process, which draws the charts and sends
-    them here before it makes the PDF: the charts are drawn once. Meanwhile this process
+    """A single bulletin's PDF started in its process, whose charts are drawn beside it
+    and sent here as they are drawn: the charts are drawn once. Meanwhile this process
     imports matplotlib, for the PNG charts, as it makes the tables."""
     if pdf is not None:
-        pdf.submit(_charts_then_pdf, config, prepared[0])
+        pdf.submit(_pdf_beside_charts, config, prepared[0])
         _import_in_background(*CHART_MODULES, f"{__package__}.charts")
 
 
-def _charts_then_pdf(config: Config, prepared: Prepared) -> Iterator:
-    """In the PDF's process: the bulletin's charts, as soon as they are drawn, then its
-    PDF and warnings."""
-    prepared = drawn(config, prepared)
-    yield prepared.charts
-    yield _pdf_of(config, prepared)
+def _pdf_beside_charts(config: Config, prepared: Prepared) -> Iterator:
+    """In the PDF's process: the bulletin's charts, drawn in a process of their own (the
+    first result), and its PDF and warnings. WeasyPrint works out the page's styles
+    meanwhile and waits for the charts only when it loads the first one."""
+    from .charts import chart_names
+    from .plotting import PendingChart
+
+    charts = yield Beside(_charts_of, config, prepared)
+    names = chart_names(prepared.figures, config.labels, prepared.extras.values())
+    pending = {key: PendingChart(name) for key, name in names.items()}
+    yield _pdf_of(config, replace(prepared, charts=pending),
+                  charts=lambda name: {chart.name: chart.svg for chart in charts().values()}[name])
+
+
+def _charts_of(config: Config, prepared: Prepared) -> dict[str, "Chart"]:
+    return drawn(config, prepared).charts
 
 
 def render_all(config: Config, prepared: list[Prepared], progress: Progress = lambda *args: None,

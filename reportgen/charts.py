@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable, Optional
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -172,35 +173,56 @@ def _readable_ticks(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: number(float(v), places)))
 
 
+Plan = dict[str, tuple[str, Callable[[], Figure]]]
+"""Charts to draw, by key: each one's file name and the function that makes its figure."""
+
+
+def _extra_plan(extras: Iterable["ExtraTable"]) -> Plan:
+    return {file_name(t.name): (file_name(t.name), partial(_extra_chart, t))
+            for t in extras if t.chart != "none" and t.rows}
+
+
+def _bulletin_plan(figures: Figures, labels: Labels) -> Plan:
+    """Which charts the bulletin has, decided apart from drawing them, so a page can
+    name a chart that another process is still drawing (``chart_names``)."""
+    from .maps import map_figure
+
+    chapters = [(l.row.name, [(_label_chapter(i), i.value) for i in l.chapters]) for l in figures.leaders]
+    countries = [(l.row.name, [(i.name, i.value) for i in l.countries]) for l in figures.leaders]
+    plan: Plan = {"chapters": ("grafik-fasillar", partial(_grouped_bars, chapters)),
+                  "countries": ("grafik-ulkeler", partial(_grouped_bars, countries))}
+    if figures.trend:
+        plan["trend"] = ("grafik-egilim", partial(_trend_chart, figures.trend))
+    if not figures.period.is_annual:
+        technology = figures.summary.technology
+        if technology:
+            plan["technology"] = ("grafik-teknoloji", partial(_technology_chart, technology, labels.technology,
+                                                               labels.turkiye))
+        plan["map"] = ("harita-iller", partial(map_figure, {r.plate: r.current for r in figures.summary.ranking},
+                                               labels.no_data, labels.and_above))
+    return plan
+
+
+def _draw(plan: Plan, raster: bool) -> dict[str, Chart]:
+    with matplotlib.rc_context(rc_settings()):
+        return {key: render_chart(name, make(), raster) for key, (name, make) in plan.items()}
+
+
 def draw_extra_charts(extras: Iterable["ExtraTable"], raster: bool = False) -> dict[str, Chart]:
     """The charts editors' sections ask for, by chart name."""
-    with matplotlib.rc_context(rc_settings()):
-        return {file_name(t.name): render_chart(file_name(t.name), _extra_chart(t), raster)
-                for t in extras if t.chart != "none" and t.rows}
+    return _draw(_extra_plan(extras), raster)
 
 
 def draw_charts(figures: Figures, labels: Labels, raster: bool = False) -> dict[str, Chart]:
     """The bulletin's charts by name, as SVG for the pages, or as PNG (``raster``) for the
     files that go with them."""
-    from .maps import province_map
+    return _draw(_bulletin_plan(figures, labels), raster)
 
-    with matplotlib.rc_context(rc_settings()):
-        chapters = [(l.row.name, [(_label_chapter(i), i.value) for i in l.chapters]) for l in figures.leaders]
-        countries = [(l.row.name, [(i.name, i.value) for i in l.countries]) for l in figures.leaders]
-        drawn = {
-            "chapters": render_chart("grafik-fasillar", _grouped_bars(chapters), raster),
-            "countries": render_chart("grafik-ulkeler", _grouped_bars(countries), raster),
-        }
-        if figures.trend:
-            drawn["trend"] = render_chart("grafik-egilim", _trend_chart(figures.trend), raster)
-        if not figures.period.is_annual:
-            technology = figures.summary.technology
-            if technology:
-                drawn["technology"] = render_chart(
-                    "grafik-teknoloji", _technology_chart(technology, labels.technology, labels.turkiye), raster)
-            drawn["map"] = province_map({r.plate: r.current for r in figures.summary.ranking}, labels.no_data,
-                                        labels.and_above, raster=raster)
-    return drawn
+
+def chart_names(figures: Figures, labels: Labels, extras: Iterable["ExtraTable"]) -> dict[str, str]:
+    """The file name of each chart ``draw_charts`` and ``draw_extra_charts`` draw, by key,
+    without drawing them."""
+    return {key: name for key, (name, _) in {**_bulletin_plan(figures, labels), **_extra_plan(extras)}.items()}
 
 
 def profile_chart(name: str, trend: list[tuple[int, int, Decimal]]) -> Chart:

@@ -54,28 +54,34 @@ def legend_labels(and_above: str) -> list[str]:
 
 def province_map(values: Mapping[int, Decimal], no_data_label: str, and_above: str, name: str = "harita-iller",
                  raster: bool = False) -> Chart:
-    """The choropleth with its legend: the classes (the top one worded with ``and_above``),
-    then ``no_data_label`` beside the hatched swatch, both from the config's labels."""
-    data = outlines()
+    """The choropleth drawn (``map_figure``), as SVG or, with ``raster``, as PNG."""
     with matplotlib.rc_context(rc_settings()):
-        figure = Figure(figsize=(6.7, 3.3), layout="constrained")
-        axes = figure.add_subplot()
-        rings = [(ring, colour_for(values.get(int(plate))))
-                 for plate, outline in sorted(data["provinces"].items(), key=lambda item: int(item[0]))
-                 for ring in outline]
-        shaded = [(ring, colour) for ring, colour in rings if colour != NO_DATA]
-        missing = [ring for ring, colour in rings if colour == NO_DATA]
-        axes.add_collection(PolyCollection([ring for ring, _ in shaded], facecolors=[colour for _, colour in shaded],
-                                           edgecolors="white", linewidths=EDGE))
-        no_data = {"facecolor": NO_DATA, "edgecolor": "white", "linewidth": EDGE, "hatch": "////",
-                   "hatchcolor": NO_DATA_HATCH}
-        if missing:
-            axes.add_collection(PolyCollection(missing, **no_data))
-        axes.autoscale_view()
-        axes.invert_yaxis()
-        axes.set_aspect("equal")
-        axes.axis("off")
-        handles = [Patch(facecolor=colour, edgecolor="white", linewidth=EDGE) for colour in BLUES]
-        axes.legend(handles + [Patch(**no_data)], legend_labels(and_above) + [no_data_label], loc="lower left",
-                    frameon=False, ncols=3, handleheight=1.2, bbox_to_anchor=(0.0, -0.12))
-        return render_chart(name, figure, raster)
+        return render_chart(name, map_figure(values, no_data_label, and_above), raster)
+
+
+def map_figure(values: Mapping[int, Decimal], no_data_label: str, and_above: str) -> Figure:
+    """The choropleth with its legend: the classes (the top one worded with ``and_above``),
+    then ``no_data_label`` beside the hatched swatch, both from the config's labels. Made
+    under the bulletin's matplotlib settings (``rc_settings``), which the caller sets."""
+    data = outlines()
+    figure = Figure(figsize=(6.7, 3.3), layout="constrained")
+    axes = figure.add_subplot()
+    rings = [(ring, colour_for(values.get(int(plate))))
+             for plate, outline in sorted(data["provinces"].items(), key=lambda item: int(item[0]))
+             for ring in outline]
+    shaded = [(ring, colour) for ring, colour in rings if colour != NO_DATA]
+    missing = [ring for ring, colour in rings if colour == NO_DATA]
+    axes.add_collection(PolyCollection([ring for ring, _ in shaded], facecolors=[colour for _, colour in shaded],
+                                       edgecolors="white", linewidths=EDGE))
+    no_data = {"facecolor": NO_DATA, "edgecolor": "white", "linewidth": EDGE, "hatch": "////",
+               "hatchcolor": NO_DATA_HATCH}
+    if missing:
+        axes.add_collection(PolyCollection(missing, **no_data))
+    axes.autoscale_view()
+    axes.invert_yaxis()
+    axes.set_aspect("equal")
+    axes.axis("off")
+    handles = [Patch(facecolor=colour, edgecolor="white", linewidth=EDGE) for colour in BLUES]
+    axes.legend(handles + [Patch(**no_data)], legend_labels(and_above) + [no_data_label], loc="lower left",
+                frameon=False, ncols=3, handleheight=1.2, bbox_to_anchor=(0.0, -0.12))
+    return figure

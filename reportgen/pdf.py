@@ -11,24 +11,33 @@ import re
 from contextlib import contextmanager
 from decimal import Decimal
 from itertools import pairwise
+from typing import Callable, Optional
 
 import pikepdf
 
 from .errors import TemplateError
 from .fonts import font_files
 from .notices import warn
+from .plotting import PENDING
 
 
-def _fetcher():
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+def _fetcher(charts: Optional[Callable[[str], str]] = None):
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     allowed = {path.as_uri() for path in font_files().values()}
 
     class PackagedAssetsOnly(URLFetcher):
-        """Loads the packaged fonts and inline (data:) images and nothing else: a
-        foreign or missing asset stops the build instead of leaving a blank in the PDF."""
+        """Loads the packaged fonts, inline (data:) images and, given ``charts``, the
+        charts still being drawn (``PENDING``), and nothing else: a foreign or missing
+        asset stops the build instead of leaving a blank in the PDF."""
 
         def fetch(self, url, headers=None):
+            if charts is not None and url.startswith(PENDING):
+                try:
+                    svg = charts(url.removeprefix(PENDING))
+                except KeyError:
+                    raise FatalURLFetchingError(url) from None
+                return URLFetcherResponse(url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"})
             if url not in allowed and not url.startswith("data:"):
                 raise FatalURLFetchingError(url)
             return super().fetch(url, headers)
@@ -61,12 +70,13 @@ def _source_date(created: dt.datetime):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def html_to_pdf(html: str, created: dt.datetime) -> bytes:
+def html_to_pdf(html: str, created: dt.datetime, charts: Optional[Callable[[str], str]] = None) -> bytes:
     """The PDF; WeasyPrint's warnings (unsupported CSS an editor wrote, say) go to the
-    warning channel."""
+    warning channel. ``charts`` gives the SVG of a chart the page names as still being
+    drawn (``PendingChart``), by its name; it may wait for it."""
     import weasyprint
 
-    fetcher, fatal = _fetcher()
+    fetcher, fatal = _fetcher(charts)
     logger = logging.getLogger("weasyprint")
     handler = _ForwardWarnings()
     logger.addHandler(handler)

@@ -69,6 +69,23 @@ class Chart:
         return self.svg[:opened] + style + self.svg[opened:]
 
 
+@dataclass(frozen=True)
+class PendingChart(Chart):
+    """A chart another process is still drawing: the PDF's page names it by a URL
+    (``PENDING`` and its name), and WeasyPrint waits for its SVG only when it loads the
+    image (``pdf.html_to_pdf``), after the page's styles are worked out."""
+
+    svg: str = ""
+    png: bytes = b""
+
+    @property
+    def data_uri(self) -> str:
+        return PENDING + self.name
+
+
+PENDING = "reportgen-grafik:"
+
+
 _ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 

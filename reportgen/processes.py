@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -103,6 +104,17 @@ def long_lived() -> Iterator[Callable[[], None]]:
         gc.unfreeze()
 
 
+class Beside:
+    """Yielded by a function an ``Ahead`` runs, to have ``function(*args)`` computed on the
+    core the build leaves free meanwhile: in a process forked from the function's own, so
+    with all it has imported and computed. The value is the function's next result, sent
+    to the build as soon as it is made; the yield gives the function a callable that waits
+    for it."""
+
+    def __init__(self, function: Callable, *args) -> None:
+        self.function, self.args = function, args
+
+
 class Ahead:
     """A process forked now, before the data is read, that imports ``modules`` on the
     second core while this one reads; it then runs one generator function given later,
@@ -112,6 +124,7 @@ class Ahead:
 
     def __init__(self, modules: tuple[str, ...]) -> None:
         self._results: Optional[Iterator] = None
+        self._ready: deque = deque()
         self._process = None
         if not can_fork():
             return
@@ -123,14 +136,21 @@ class Ahead:
 
     def submit(self, function: Callable[..., Iterator], *args) -> None:
         if self._process is None:
-            self._results = function(*args)
+            self._results = _steps(function(*args), self._here)
         else:
             self._connection.send((function, args))
+
+    def _here(self, work: Beside) -> Callable[[], object]:
+        value = work.function(*work.args)
+        self._ready.append(value)
+        return lambda: value
 
     def result(self):
         """The function's next result; its exception raised here."""
         if self._process is None:
-            return next(self._results)
+            if not self._ready:
+                self._ready.append(next(self._results))
+            return self._ready.popleft()
         try:
             failed, value = self._connection.recv()
         except EOFError:
@@ -140,12 +160,28 @@ class Ahead:
         return value
 
     def close(self) -> None:
-        """Ends the process, finished or not (a failed build does not wait for it)."""
+        """Ends the process, finished or not (a failed build does not wait for it); what
+        it forked ends with it."""
         if self._process is not None:
             self._process.kill()
             self._process.join()
             self._connection.close()
             self._process = None
+
+
+def _steps(results: Iterator, beside: Callable[[Beside], Callable[[], object]]) -> Iterator:
+    """A function's results but its ``Beside`` values, each of those started by ``beside``,
+    whose waiting callable the function is given back."""
+    try:
+        value = next(results)
+        while True:
+            if isinstance(value, Beside):
+                value = results.send(beside(value))
+            else:
+                yield value
+                value = next(results)
+    except StopIteration:
+        return
 
 
 def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
@@ -160,11 +196,64 @@ def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
         function, args = connection.recv()
     except EOFError:
         return
+    helpers: list[Callable[[], object]] = []
+
+    def beside(work: Beside) -> Callable[[], object]:
+        helpers.append(_forked(work, connection))
+        return helpers[-1]
+
     try:
-        for value in function(*args):
+        for value in _steps(function(*args), beside):
+            _settle(helpers)
             _reply(connection, False, value)
     except BaseException as error:  # noqa: BLE001 - passed to the build, which reports it
+        _settle(helpers)
         _reply(connection, True, error)
+
+
+def _forked(work: Beside, connection) -> Callable[[], object]:
+    """``work`` computed in a child of this process, which sends the value to the build
+    through ``connection`` and then here; this process writes nothing to the build until
+    it has had the value (``_settle``), so results never interleave."""
+    mine, theirs = multiprocessing.Pipe(duplex=False)
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:
+        start_worker(parent)
+        try:
+            value = work.function(*work.args)
+        except BaseException as error:  # noqa: BLE001 - passed on, as in _run_ahead
+            _reply(connection, True, error)
+            _reply(theirs, True, error)
+        else:
+            _reply(connection, False, value)
+            _reply(theirs, False, value)
+        os._exit(0)
+    theirs.close()
+    received: list[tuple[bool, object]] = []
+
+    def wait():
+        if not received:
+            try:
+                received.append(mine.recv())
+            except EOFError:
+                received.append((True, RuntimeError("worker process ended without a result")))
+            os.waitpid(child, 0)
+        failed, value = received[0]
+        if failed:
+            raise value
+        return value
+
+    return wait
+
+
+def _settle(helpers: list[Callable[[], object]]) -> None:
+    """Each helper finished, its result (or failure) already with the build."""
+    for wait in helpers:
+        try:
+            wait()
+        except BaseException:  # noqa: BLE001 - the build has had it first
+            pass
 
 
 def _reply(connection, failed: bool, value) -> None:

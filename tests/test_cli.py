@@ -78,9 +78,9 @@ def test_two_builds_in_two_folders_are_byte_identical(tmp_path, sample_build):
 
 def test_a_bulletin_built_where_processes_cannot_fork_is_the_same(tmp_path, monkeypatch, monthly_build,
                                                                    sample_data):
-    """The PDF's process draws the charts and sends them back before it makes the PDF;
-    where it cannot be forked, both steps run in the build's own process, with the same
-    bytes as a result."""
+    """The PDF's process has the charts drawn in a process beside it, which sends them
+    back, while it starts the PDF; where processes cannot fork, both run in the build's
+    own process, with the same bytes as a result."""
     from reportgen import processes
     from reportgen.build import build
     from reportgen.config import load_config

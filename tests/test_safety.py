@@ -254,10 +254,11 @@ def test_a_template_compiled_into_the_cache_is_still_sandboxed(copy, tmp_path):
         entries = compiled
 
 
-@pytest.mark.parametrize("source", ["https://example.com/iz.png", "file:///etc/hostname"])
+@pytest.mark.parametrize("source", ["https://example.com/iz.png", "file:///etc/hostname", "reportgen-grafik:yok"])
 def test_a_template_cannot_make_the_pdf_fetch_anything(copy, source):
     """The PDF is made in its own process; the refusal made there reaches the user as the
-    template error it is, and nothing is written."""
+    template error it is, and nothing is written. A chart still being drawn is named by
+    URL, and only the bulletin's own charts answer to one."""
     sections = copy / "sablon" / "sections"
     sections.mkdir(parents=True)
     (sections / "closing.html").write_text(f'<p>Kapanış <img src="{source}" alt="iz"></p>\n', encoding="utf-8")

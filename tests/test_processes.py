@@ -1,0 +1,99 @@
+"""The process that makes a single bulletin's PDF (``Ahead``) and the work it has done beside
+it (``Beside``): results arrive in order, come from the processes they should, failures
+reach the build, and nothing outlives the build."""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from reportgen import processes
+from reportgen.processes import Ahead, Beside
+
+
+def _square_where(number: int) -> tuple[int, int]:
+    return number * number, os.getpid()
+
+
+def _with_work_beside(number: int):
+    made = yield Beside(_square_where, number)
+    yield "sonra", made(), os.getpid()
+
+
+def _failing(_: int):
+    raise ValueError("grafik çizilemedi")
+
+
+def _with_failing_work_beside(number: int):
+    made = yield Beside(_failing, number)
+    yield made()
+
+
+def _sleeping(path: Path) -> None:
+    path.write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def _with_sleeping_work_beside(path: Path):
+    made = yield Beside(_sleeping, path)
+    yield made()
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_work_beside_is_the_next_result_and_is_given_back(monkeypatch, forks):
+    """Forked, the work runs in a process of its own, neither the build's nor the
+    function's; where processes cannot fork, all of it runs here, in the same order."""
+    if not forks:
+        monkeypatch.setattr(processes, "can_fork", lambda: False)
+    ahead = Ahead(())
+    try:
+        ahead.submit(_with_work_beside, 7)
+        square, worker = ahead.result()
+        label, given, function = ahead.result()
+    finally:
+        ahead.close()
+    assert (square, label, given) == (49, "sonra", (49, worker))
+    if forks:
+        assert len({worker, function, os.getpid()}) == 3
+    else:
+        assert worker == function == os.getpid()
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_a_failure_beside_reaches_the_build(monkeypatch, forks):
+    if not forks:
+        monkeypatch.setattr(processes, "can_fork", lambda: False)
+    ahead = Ahead(())
+    try:
+        ahead.submit(_with_failing_work_beside, 3)
+        with pytest.raises(ValueError, match="grafik çizilemedi"):
+            ahead.result()
+    finally:
+        ahead.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_work_beside_ends_with_the_build(tmp_path):
+    """A build that stops (an error elsewhere, Ctrl+C) closes the PDF's process; the
+    process working beside it ends too instead of sleeping on."""
+    path = tmp_path / "pid"
+    ahead = Ahead(())
+    ahead.submit(_with_sleeping_work_beside, path)
+    deadline = time.monotonic() + 20
+    while not path.exists() or not path.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    helper = int(path.read_text())
+    assert _alive(helper)
+    ahead.close()
+    while _alive(helper):
+        assert time.monotonic() < deadline, "the helper outlived the build"
+        time.sleep(0.05)
