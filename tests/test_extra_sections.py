@@ -264,6 +264,21 @@ def test_refusal_from_the_cli_is_one_line_and_writes_nothing(tmp_path, sample_da
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]
 
 
+def test_a_chart_that_cannot_be_drawn_stops_the_build_in_one_line(tmp_path, sample_data):
+    """A single bulletin's charts are drawn in a process beside the PDF's, which is already
+    laying the page out: the chart's refusal still reaches the user as the one line it is,
+    the build does not wait on the PDF, and nothing is written."""
+    write_config(tmp_path, sample_data, [{"name": "metin", "title": "Metin", "after": "countries", "chart": "bar",
+                                           "query": 'SELECT province AS "İl", province AS "Ad" FROM kayitlar '
+                                                    "GROUP BY 1 LIMIT 3"}])
+    result = run_cli("build", "-q", "--out", str(tmp_path / "cikti"), cwd=tmp_path)
+    assert result.returncode == 4
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Hata: Ayar hatası (anahtar 'extra_sections.metin.chart')")
+    assert "grafik için sayısal bir sütun yok" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml"]
+
+
 def test_other_engines_are_refused_before_reading(tmp_path, sample_data):
     config = _config(tmp_path, sample_data, "SELECT 1 FROM kayitlar", more={"engine": "spark"})
     with pytest.raises(ConfigError, match="yalnızca DuckDB motorunda"):
