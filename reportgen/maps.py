@@ -9,12 +9,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
-import matplotlib
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .plotting import EDGE, Chart, rc_settings, render_chart
+from .plotting import EDGE
 from .turkish import MILLION, number
 
 # Class breaks in million dollars: round numbers a reader can hold on to.
@@ -52,17 +51,11 @@ def legend_labels(and_above: str) -> list[str]:
     return labels + [f"{number(BREAKS[-1])} {and_above}"]
 
 
-def province_map(values: Mapping[int, Decimal], no_data_label: str, and_above: str, name: str = "harita-iller",
-                 raster: bool = False) -> Chart:
-    """The choropleth drawn (``map_figure``), as SVG or, with ``raster``, as PNG."""
-    with matplotlib.rc_context(rc_settings()):
-        return render_chart(name, map_figure(values, no_data_label, and_above), raster)
-
-
 def map_figure(values: Mapping[int, Decimal], no_data_label: str, and_above: str) -> Figure:
     """The choropleth with its legend: the classes (the top one worded with ``and_above``),
     then ``no_data_label`` beside the hatched swatch, both from the config's labels. Made
-    under the bulletin's matplotlib settings (``rc_settings``), which the caller sets."""
+    under the bulletin's matplotlib settings (``rc_settings``), which the caller sets, and
+    drawn with the bulletin's other charts (``charts.draw_charts``)."""
     data = outlines()
     figure = Figure(figsize=(6.7, 3.3), layout="constrained")
     axes = figure.add_subplot()

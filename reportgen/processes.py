@@ -221,13 +221,11 @@ def _forked(work: Beside, connection) -> Callable[[], object]:
     if child == 0:
         start_worker(parent)
         try:
-            value = work.function(*work.args)
+            outcome = (False, work.function(*work.args))
         except BaseException as error:  # noqa: BLE001 - passed on, as in _run_ahead
-            _reply(connection, True, error)
-            _reply(theirs, True, error)
-        else:
-            _reply(connection, False, value)
-            _reply(theirs, False, value)
+            outcome = (True, error)
+        for channel in (connection, theirs):
+            _reply(channel, *outcome)
         os._exit(0)
     theirs.close()
     received: list[tuple[bool, object]] = []

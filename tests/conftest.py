@@ -109,6 +109,18 @@ def built_bulletin(root: Path, data: Path, period: str) -> tuple[Path, Page, str
     return root / "out", read_page(stem.with_suffix(".html")), squash(pdf_text(stem.with_suffix(".pdf")))
 
 
+def drawn_map(values: dict, no_data_label: str, and_above: str):
+    """The province map drawn as the build draws it: its figure under the bulletin's
+    matplotlib settings, rendered to SVG."""
+    import matplotlib
+
+    from reportgen.maps import map_figure
+    from reportgen.plotting import rc_settings, render_chart
+
+    with matplotlib.rc_context(rc_settings()):
+        return render_chart("harita-iller", map_figure(values, no_data_label, and_above))
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Path:
     """The default 2023 bulletin built from ``reportgen sample-data``, once per session."""

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal as D
 
 import pytest
-from conftest import run_cli
+from conftest import drawn_map, run_cli
 
 from reportgen import charts, maps, plotting
 from reportgen.config import defaults
@@ -136,7 +136,7 @@ def test_map_legend_shows_the_no_data_swatch_with_the_configured_label(built):
 def test_legend_has_the_no_data_swatch_when_every_province_has_data():
     label, and_above = defaults()["labels"]["no_data"], defaults()["labels"]["and_above"]
     assert (label, and_above) == ("Veri yok", "ve üzeri")
-    svg = maps.province_map({plate: D(plate) * 100_000_000 for plate in range(1, 82)}, label, and_above).svg
+    svg = drawn_map({plate: D(plate) * 100_000_000 for plate in range(1, 82)}, label, and_above).svg
     texts = [text.text for text in ET.fromstring(svg).iter(f"{_SVG}text")]
     assert label in texts and "5.000 ve üzeri" in texts and "1.000 – 5.000" in texts
     assert len([style for style in styles(svg) if style.get("fill", "").startswith("url(")]) == 1

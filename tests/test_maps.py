@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal as D
 
+from conftest import drawn_map
 from reportgen import maps
 
 
@@ -31,7 +32,7 @@ def test_legend_uses_turkish_separators():
 
 def test_map_renders_reproducibly_with_each_province_coloured():
     values = {plate: D(plate) * 100_000_000 for plate in range(1, 82)}
-    first, second = maps.province_map(values, "Veri yok", "ve üzeri"), maps.province_map(values, "Veri yok", "ve üzeri")
+    first, second = drawn_map(values, "Veri yok", "ve üzeri"), drawn_map(values, "Veri yok", "ve üzeri")
     assert first.svg == second.svg and first.png == second.png
     fills = set(re.findall(r"fill: (#[0-9a-f]{6})", first.svg))
     assert set(maps.BLUES[2:]) <= fills
@@ -39,7 +40,7 @@ def test_map_renders_reproducibly_with_each_province_coloured():
 
 def test_a_province_without_data_is_hatched_reproducibly():
     values = {plate: D(plate) * 100_000_000 for plate in range(1, 82) if plate != 79}
-    first, second = maps.province_map(values, "Veri yok", "ve üzeri"), maps.province_map(values, "Veri yok", "ve üzeri")
+    first, second = drawn_map(values, "Veri yok", "ve üzeri"), drawn_map(values, "Veri yok", "ve üzeri")
     assert first.svg == second.svg and first.png == second.png
     assert first.svg.count("fill: url(#") == 2  # Kilis (79) and the legend's swatch
     assert f"stroke: {maps.NO_DATA_HATCH}" in first.svg
