@@ -2,7 +2,7 @@
 of several shapes, against the straightforward pandas way and the Polars way on the same
 file, each in a fresh process, in one sitting.
 
-    .venv/bin/pip install polars        # the Polars way; it is not a reportgen dependency
+    .venv/bin/pip install polars fastexcel   # the Polars way (fastexcel: its XLSX reader); not reportgen dependencies
     .venv/bin/python benchmarks/run.py                      # every shape, 10 M rows; 50 M; the samples
     .venv/bin/python benchmarks/run.py --shapes float-800k  # one shape
     .venv/bin/python benchmarks/run.py --rows 1000000       # smaller, to try the script
@@ -11,7 +11,8 @@ file, each in a fresh process, in one sitting.
 
 Shapes differ where real data differ: values in cents or full-precision floats (as after
 a currency conversion), 6 k, 20 k or 800 k distinct product codes, 80 or 230 countries,
-typed columns (integers and floats) or text columns, Parquet or CSV. Records spread over
+typed columns (integers and floats) or text columns, Parquet or CSV; and one XLSX sheet
+(``--xlsx-rows``; the format holds at most 1,048,576 rows). Records spread over
 provinces and products at random, not as the sample data do, so nothing is tuned to them.
 
 Every measurement is the whole process with its imports: wall seconds measured from
@@ -78,6 +79,12 @@ SHAPES = [
     Shape("float-20k-80", "float", 20_000, 80, True, "parquet"),
     Shape("cents-20k-csv", "cents", 20_000, 230, False, "csv"),
 ]
+XLSX = Shape("cents-6k-xlsx", "cents", 6_000, 230, True, "xlsx")
+"""a month's records as a spreadsheet: one sheet, at most 1,048,576 rows"""
+
+
+SHAPES_HEAD = ["| shape | format | reportgen total | peak MB | data stages | pandas way | Polars way | "
+               "data stages vs pandas | vs Polars |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
 
 
 def generate(shape: Shape, rows: int) -> Path:
@@ -119,6 +126,8 @@ def generate(shape: Shape, rows: int) -> Path:
         if shape.file_format == "parquet":
             writer = writer or pq.ParquetWriter(partial, table.schema, compression="zstd")
             writer.write_table(table)
+        elif shape.file_format == "xlsx":
+            write_xlsx(table, partial)
         else:
             with open(partial, "ab") as handle:
                 pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=start == 0, quoting_style="none"))
@@ -128,10 +137,32 @@ def generate(shape: Shape, rows: int) -> Path:
     return path
 
 
+def write_xlsx(table: pa.Table, path: Path) -> None:
+    """One sheet, as a spreadsheet program saves it (numbers as numbers, codes as text);
+    the file format holds at most 1,048,576 rows."""
+    import xlsxwriter
+
+    assert table.num_rows < 2**20, "an XLSX sheet holds at most 1,048,576 rows"
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("Veri")
+    sheet.write_row(0, 0, table.column_names)
+    for number, row in enumerate(zip(*(table[c].to_pylist() for c in table.column_names)), start=1):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+
+
+def read_frame(path: Path, library):
+    """The file read as the library reads it by default, codes kept as text."""
+    if path.suffix == ".parquet":
+        return library.read_parquet(path)
+    codes = {"dtype": {"hs_code": str}} if library.__name__ == "pandas" else {"schema_overrides": {"hs_code": library.String}}
+    return (library.read_excel if path.suffix == ".xlsx" else library.read_csv)(path, **codes)
+
+
 def way_pandas(path: Path) -> None:
     import pandas as pd
 
-    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype={"hs_code": str})
+    frame = read_frame(path, pd)
     frame["chapter"] = frame["hs_code"].str[:2]
     frame["value_usd"] = frame["value_usd"].astype(float)
     assert len(frame.groupby(["year", "month", "province", "chapter"])["value_usd"].sum())
@@ -141,8 +172,7 @@ def way_pandas(path: Path) -> None:
 def way_polars(path: Path) -> None:
     import polars as pl
 
-    frame = pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path, schema_overrides={
-        "hs_code": pl.String})
+    frame = read_frame(path, pl)
     frame = frame.with_columns(pl.col("hs_code").str.slice(0, 2).alias("chapter"),
                                pl.col("value_usd").cast(pl.Float64))
     assert len(frame.group_by(["year", "month", "province", "chapter"]).agg(pl.col("value_usd").sum()))
@@ -269,6 +299,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--shapes", nargs="+", choices=[s.name for s in SHAPES], default=[s.name for s in SHAPES])
     parser.add_argument("--large", type=int, default=50_000_000, help="rows of the large run (0: none)")
+    parser.add_argument("--xlsx-rows", type=int, default=300_000, help="rows of the XLSX run (0: none)")
     parser.add_argument("--write", type=Path, help="also write the results to this Markdown file")
     parser.add_argument("--runs", type=int, default=3, help="runs of each way; the median is reported")
     parser.add_argument("--engines", nargs="+", choices=["duckdb", "spark"], default=["duckdb", "spark"],
@@ -286,9 +317,7 @@ def main() -> None:
              f"(the {args.large // 1_000_000} M run: one run). Peak MB is the largest resident set of that run "
              f"(VmHWM, the process and its children).", "",
              f"### Monthly bulletin ({PERIOD}) from {args.rows:,} records".replace(",", "."), "",
-             "| shape | format | reportgen total | peak MB | data stages | pandas way | Polars way | "
-             "data stages vs pandas | vs Polars |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             *SHAPES_HEAD]
     print("\n".join(lines), flush=True)
     shapes = [s for s in SHAPES if s.name in args.shapes]
     runs = [(shape, args.rows) for shape in shapes]
@@ -305,12 +334,15 @@ def main() -> None:
         if on_spark:
             engines.append(engine_line(shape, ours, on_spark[0]))
         label = shape.name if rows == args.rows else f"{shape.name}, {rows // 1_000_000} M rows"
-        line = (f"| {label} | {shape.file_format} | {ours['seconds']:.1f} s | {ours['peak_mb']:.0f} | "
-                f"{ours['data_seconds']:.1f} s | {pandas['seconds']:.1f} s, {pandas['peak_mb']:.0f} MB | "
-                f"{polars['seconds']:.1f} s, {polars['peak_mb']:.0f} MB | "
-                f"×{pandas['seconds'] / ours['data_seconds']:.1f} | ×{polars['seconds'] / ours['data_seconds']:.1f} |")
-        print(line, flush=True)
-        lines.append(line)
+        lines.append(shape_line(label, shape, ours, pandas, polars))
+    if args.xlsx_rows:
+        records = f"{args.xlsx_rows:,}".replace(",", ".")
+        table = ["", f"### The same bulletin from an XLSX sheet of {records} records", "", *SHAPES_HEAD]
+        print("\n".join(table), flush=True)
+        path = generate(XLSX, args.xlsx_rows)
+        table.append(shape_line(XLSX.name, XLSX, *rounds([("reportgen", path), ("pandas", path), ("polars", path)],
+                                                         args.runs)))
+        lines += table
     if engines:
         records = f"{args.rows:,}".replace(",", ".")
         table = ["", f"### Engines: DuckDB and Spark local (`local[2]`), the same {records} records", "",
@@ -343,6 +375,16 @@ def main() -> None:
     print("\n".join(preview), flush=True)
     if args.write:
         args.write.write_text("\n".join(lines + more + preview) + "\n", encoding="utf-8")
+
+
+def shape_line(label: str, shape: Shape, ours: dict, pandas: dict, polars: dict) -> str:
+    """A row of a shapes table, printed as it is measured."""
+    line = (f"| {label} | {shape.file_format} | {ours['seconds']:.1f} s | {ours['peak_mb']:.0f} | "
+            f"{ours['data_seconds']:.1f} s | {pandas['seconds']:.1f} s, {pandas['peak_mb']:.0f} MB | "
+            f"{polars['seconds']:.1f} s, {polars['peak_mb']:.0f} MB | "
+            f"×{pandas['seconds'] / ours['data_seconds']:.1f} | ×{polars['seconds'] / ours['data_seconds']:.1f} |")
+    print(line, flush=True)
+    return line
 
 
 def engine_line(shape: Shape, duckdb: dict, spark: dict) -> str:

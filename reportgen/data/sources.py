@@ -10,13 +10,11 @@ relational API: no path is ever pasted into SQL.
 from __future__ import annotations
 
 import glob
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Union
 
 import duckdb
-import pyarrow as pa
 from sqlglot import exp
 
 from ..config import Columns, CsvOptions, DatabaseSource, XlsxOptions
@@ -24,6 +22,7 @@ from ..errors import ConfigError, DataError
 from .dialect import Dialect, dialect, header_names, transcode
 from .engine import DatabaseEngine, DuckDBEngine
 from .queries import Column, canonical, carried, kind_of
+from .xlsx import read_sheet
 
 if TYPE_CHECKING:
     from .spark import SparkEngine
@@ -110,49 +109,6 @@ def canonical_columns(label: str, types: dict[str, str], columns: Columns, diale
     return found
 
 
-def _xlsx_table(path: Path, sheet_name: Optional[str]) -> pa.Table:
-    """XLSX read once with openpyxl into an Arrow table with the sheet's row numbers. A
-    column whose cells are all numbers stays numeric; any other column is text, with
-    whole numbers written without a decimal part."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise DataError(f"XLSX dosyası açılamadı (bozuk ya da XLSX değil: {type(exc).__name__})", file=path) from None
-    try:
-        if sheet_name is not None and sheet_name not in workbook.sheetnames:
-            raise DataError(f"'{sheet_name}' adlı sayfa yok (sayfalar: {', '.join(workbook.sheetnames)})", file=path)
-        sheet = workbook[sheet_name] if sheet_name is not None else workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        names = [str(n) if n is not None else "" for n in next(rows, ())]
-        cells: list[list] = [[] for _ in names]
-        numbers: list[int] = []
-        for number, values in enumerate(rows, start=2):
-            if all(v is None or v == "" for v in values):
-                continue
-            numbers.append(number)
-            for i, column in enumerate(cells):
-                column.append(values[i] if i < len(values) else None)
-    finally:
-        workbook.close()
-    return pa.table({**{n: _xlsx_column(c) for n, c in zip(names, cells)}, "_xlsx_row": pa.array(numbers, pa.int64())})
-
-
-def _xlsx_column(values: list) -> pa.Array:
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return pa.array([None if v is None else float(v) for v in values], pa.float64())
-
-    def text(value):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return None if value is None else str(value)
-
-    return pa.array([text(v) for v in values], pa.string())
-
-
 @dataclass(frozen=True)
 class SourceOptions:
     columns: Columns
@@ -178,7 +134,7 @@ def _open_relation(con: duckdb.DuckDBPyConnection, path: Path, options: SourceOp
         return relation, exp.Window(this=exp.RowNumber()) + exp.Literal.number(1), found
     if kind == "parquet":
         return con.read_parquet(str(path), file_row_number=True), exp.column("file_row_number") + 1, None
-    return con.from_arrow(_xlsx_table(path, options.xlsx.sheet)), exp.column("_xlsx_row"), None
+    return con.from_arrow(read_sheet(path, options.xlsx.sheet)), exp.column("_xlsx_row"), None
 
 
 def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOptions) -> Source:
