@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from datetime import datetime, time
 from collections.abc import Iterator
+from itertools import islice
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
@@ -22,6 +23,8 @@ from ..errors import DataError
 
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+ROWS_AT_ONCE = 65_536
+"""rows turned into columns at a time, so that a large sheet is not held twice"""
 ERROR_CELL = (b't="e"', b"t='e'")
 """how a sheet's XML marks a cell whose value is an Excel error"""
 
@@ -97,19 +100,29 @@ def _table(path: Path, rows: Iterator) -> pa.Table:
     if repeated:
         raise DataError(f"başlıkta aynı sütun adı birden çok kez var: {', '.join(repeated)}", file=path, row=1)
     width = len(names)
-    kept, numbers = [], []
-    for number, values in enumerate(rows, start=2):
-        if values.count(None) + values.count("") < len(values):
-            kept.append(values if len(values) == width else (*values[:width], *(None,) * (width - len(values))))
-            numbers.append(number)
-    columns = list(zip(*kept)) if kept else [() for _ in names]
-    return pa.table({**{n: _column(c) for n, c in zip(names, columns) if n},
-                     "_xlsx_row": pa.array(numbers, pa.int64())})
+    columns: list[list] = [[] for _ in names]
+    numbers: list[int] = []
+    number = 1
+    while chunk := list(islice(rows, ROWS_AT_ONCE)):
+        kept = []
+        for values in chunk:
+            number += 1
+            if values.count(None) + values.count("") < len(values):
+                kept.append(values if len(values) == width else (*values[:width], *(None,) * (width - len(values))))
+                numbers.append(number)
+        for column, values in zip(columns, zip(*kept)):
+            column.extend(values)
+    table = {}
+    for name, column in zip(names, columns):
+        if name:
+            table[name] = _column(column)
+        column.clear()
+    return pa.table({**table, "_xlsx_row": pa.array(numbers, pa.int64())})
 
 
-def _column(values: tuple) -> pa.Array:
+def _column(values: list) -> pa.Array:
     if "" in values:
-        values = tuple(None if v == "" else v for v in values)
+        values = [None if v == "" else v for v in values]
     kinds = set(map(type, values)) - {type(None)}
     if kinds and kinds <= {int, float}:
         return pa.array([None if v is None else float(v) for v in values] if int in kinds else values, pa.float64())
