@@ -1,6 +1,6 @@
 """An XLSX sheet read once into an Arrow table with the sheet's row numbers.
 
-calamine (Rust) reads a sheet about eight times as fast as openpyxl, but it reads a cell
+calamine (Rust) reads a sheet several times as fast as openpyxl, but it reads a cell
 that holds an Excel error (``#DIV/0!``, ``#N/A``) as an empty cell (python-calamine
 issue 105). Such a cell must reach validation as the value it shows, so a workbook
 whose sheets hold any error cell is read with openpyxl, which gives the error's text.
@@ -9,10 +9,10 @@ whose sheets hold any error cell is read with openpyxl, which gives the error's 
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, time
 from collections.abc import Iterator
-from itertools import islice
 from contextlib import contextmanager
+from datetime import datetime, time
+from itertools import islice
 from pathlib import Path
 from typing import Optional
 from xml.etree import ElementTree
