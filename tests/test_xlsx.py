@@ -34,12 +34,14 @@ def test_both_readers_give_the_same_table(rows):
             workbook.active.append(row)
         workbook.save(path)
         with _calamine_rows(path, None) as fast, patch.object(xlsx, "ROWS_AT_ONCE", 2):
-            fast_table = _table(path, fast)
+            fast_table, gaps = _table(path, fast)
         with _openpyxl_rows(path, None) as exact:
-            exact_table = _table(path, exact)
+            exact_table, _ = _table(path, exact)
     assert fast_table.equals(exact_table), (fast_table.to_pydict(), exact_table.to_pydict())
-    assert fast_table["_xlsx_row"].to_pylist() == [n for n, row in enumerate(rows, start=2)
-                                                   if any(v is not None and v != "" for v in row)]
+    kept = [n for n, row in enumerate(rows, start=2) if any(v is not None and v != "" for v in row)]
+    assert fast_table["_xlsx_row"].to_pylist() == kept
+    # an error cell reads as empty in calamine: any empty cell in a record must be reported
+    assert gaps or all(None not in rows[n - 2] and "" not in rows[n - 2] for n in kept)
 
 
 def test_an_error_cell_is_named_with_the_error_it_shows(tmp_path):
@@ -50,6 +52,18 @@ def test_an_error_cell_is_named_with_the_error_it_shows(tmp_path):
     workbook.active["F6"] = "#DIV/0!"
     workbook.save(tmp_path / "veri.xlsx")
     assert_rejected(tmp_path, tmp_path / "veri.xlsx", "satır 6", "sütun 'value_usd'", "değer '#DIV/0!'")
+
+
+def test_an_error_cell_alone_in_the_last_row_is_named(tmp_path):
+    """A sheet whose records are full but for one error cell below them: calamine reads a
+    row of empty cells, which must still send the workbook to the reader that shows errors."""
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    for row in valid_rows():
+        workbook.active.append(row)
+    workbook.active["A30"] = "#N/A"
+    workbook.save(tmp_path / "veri.xlsx")
+    assert_rejected(tmp_path, tmp_path / "veri.xlsx", "satır 30", "sütun 'year'", "değer '#N/A'")
 
 
 def test_a_column_named_twice_is_rejected(tmp_path):

@@ -1,13 +1,15 @@
-"""An XLSX sheet read once into an Arrow table with the sheet's row numbers.
+"""An XLSX sheet read into an Arrow table with the sheet's row numbers.
 
 calamine (Rust) reads a sheet several times as fast as openpyxl, but it reads a cell
 that holds an Excel error (``#DIV/0!``, ``#N/A``) as an empty cell (python-calamine
-issue 105). Such a cell must reach validation as the value it shows, so a workbook
-whose sheets hold any error cell is read with openpyxl, which gives the error's text.
+issue 105). Such a cell must reach validation as the value it shows, so when calamine
+read any empty cell, the workbook's XML is searched for error cells, and a workbook that
+holds any is read again with openpyxl, which gives the error's text.
 """
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,13 +37,30 @@ def read_sheet(path: Path, sheet_name: Optional[str]) -> pa.Table:
     column is text, with whole numbers written without a decimal part. Empty rows are
     left out; an empty cell, or one holding an empty text, is null."""
     try:
-        reader = _openpyxl_rows if _has_error_cells(path) else _calamine_rows
-        with reader(path, sheet_name) as rows:
-            return _table(path, rows)
+        with _calamine_rows(path, sheet_name) as rows, _uncollected():
+            table, gaps = _table(path, rows)
+        if gaps and _has_error_cells(path):
+            with _openpyxl_rows(path, sheet_name) as rows, _uncollected():
+                table, _ = _table(path, rows)
+        return table
     except DataError:
         raise
     except Exception as exc:  # noqa: BLE001 - zip, XML and both readers' own error types
         raise DataError(f"XLSX dosyası açılamadı (bozuk ya da XLSX değil: {type(exc).__name__})", file=path) from None
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """The garbage collector held off while rows become columns: a list for each row and
+    a tuple for each column hold no cycles, and the collector would otherwise walk them
+    again and again as they pile up (a fifth of the read of a large sheet)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _has_error_cells(path: Path) -> bool:
@@ -94,8 +113,12 @@ def _openpyxl_rows(path: Path, sheet_name: Optional[str]) -> Iterator[Iterator[t
         workbook.close()
 
 
-def _table(path: Path, rows: Iterator) -> pa.Table:
-    names = [_text(name) or "" for name in next(rows, ())]
+def _table(path: Path, rows: Iterator) -> tuple[pa.Table, bool]:
+    """The table, and whether any cell read was empty: only such a cell can be an error
+    cell that calamine could not show."""
+    header = list(next(rows, ()))
+    gaps = header.count(None) + header.count("") > 0
+    names = [_text(name) or "" for name in header]
     repeated = sorted({name for name in names if name and names.count(name) > 1})
     if repeated:
         raise DataError(f"başlıkta aynı sütun adı birden çok kez var: {', '.join(repeated)}", file=path, row=1)
@@ -107,7 +130,9 @@ def _table(path: Path, rows: Iterator) -> pa.Table:
         kept = []
         for values in chunk:
             number += 1
-            if values.count(None) + values.count("") < len(values):
+            empty = values.count(None) + values.count("")
+            gaps = gaps or empty > 0
+            if empty < len(values):
                 kept.append(values if len(values) == width else (*values[:width], *(None,) * (width - len(values))))
                 numbers.append(number)
         for column, values in zip(columns, zip(*kept)):
@@ -117,7 +142,7 @@ def _table(path: Path, rows: Iterator) -> pa.Table:
         if name:
             table[name] = _column(column)
         column.clear()
-    return pa.table({**table, "_xlsx_row": pa.array(numbers, pa.int64())})
+    return pa.table({**table, "_xlsx_row": pa.array(numbers, pa.int64())}), gaps
 
 
 def _column(values: list) -> pa.Array:
