@@ -2,7 +2,7 @@
 of several shapes, against the straightforward pandas way and the Polars way on the same
 file, each in a fresh process, in one sitting.
 
-    .venv/bin/pip install polars fastexcel   # the Polars way (fastexcel: its XLSX reader); not reportgen dependencies
+    .venv/bin/pip install polars   # the Polars way; not a reportgen dependency (its XLSX reader, fastexcel, is)
     .venv/bin/python benchmarks/run.py                      # every shape, 10 M rows; 50 M; the samples
     .venv/bin/python benchmarks/run.py --shapes float-800k  # one shape
     .venv/bin/python benchmarks/run.py --rows 1000000       # smaller, to try the script

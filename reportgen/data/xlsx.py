@@ -1,30 +1,44 @@
 """An XLSX sheet read into an Arrow table with the sheet's row numbers.
 
-calamine (Rust) reads a sheet several times as fast as openpyxl, but it reads a cell
-that holds an Excel error (``#DIV/0!``, ``#N/A``) as an empty cell (python-calamine
-issue 105). Such a cell must reach validation as the value it shows, so when calamine
-read any empty cell, the workbook's XML is searched for error cells, and a workbook that
-holds any is read again with openpyxl, which gives the error's text.
+Three readers, fastest first, each used only where it gives the table the next one would:
+
+- fastexcel (calamine into Arrow columns, no Python object per cell) reads a sheet whose
+  header is texts in row 1, with distinct names, and whose columns are each all numbers
+  or all texts: the usual export. Its own rules differ elsewhere (it starts at the first
+  row holding a value, names unnamed or repeated columns, formats mixed columns), so any
+  other sheet goes on to
+- calamine's rows (python-calamine), turned into columns here.
+- Both read a cell that holds an Excel error (``#DIV/0!``, ``#N/A``) as empty
+  (python-calamine issue 105). Such a cell must reach validation as the value it shows,
+  so when an empty cell was read, the workbook's XML is searched for error cells, and a
+  workbook that holds any is read again with openpyxl, which gives the error's text.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time
+from functools import reduce
 from itertools import islice
 from pathlib import Path
 from typing import Optional
 from xml.etree import ElementTree
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import DataError
 
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATION = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+RELATION_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 ROWS_AT_ONCE = 65_536
 """rows turned into columns at a time, so that a large sheet is not held twice"""
 ERROR_CELL = (b't="e"', b"t='e'")
@@ -37,15 +51,19 @@ def read_sheet(path: Path, sheet_name: Optional[str]) -> pa.Table:
     column is text, with whole numbers written without a decimal part. Empty rows are
     left out; an empty cell, or one holding an empty text, is null."""
     try:
-        with _calamine_rows(path, sheet_name) as rows, _uncollected():
-            table, gaps = _table(path, rows)
+        name = _worksheet(path, sheet_name)
+        read = _arrow_table(path, name)
+        if read is None:
+            with _calamine_rows(path, name) as rows, _uncollected():
+                read = _table(path, rows)
+        table, gaps = read
         if gaps and _has_error_cells(path):
-            with _openpyxl_rows(path, sheet_name) as rows, _uncollected():
+            with _openpyxl_rows(path, name) as rows, _uncollected():
                 table, _ = _table(path, rows)
         return table
     except DataError:
         raise
-    except Exception as exc:  # noqa: BLE001 - zip, XML and both readers' own error types
+    except Exception as exc:  # noqa: BLE001 - zip, XML and the readers' own error types
         raise DataError(f"XLSX dosyası açılamadı (bozuk ya da XLSX değil: {type(exc).__name__})", file=path) from None
 
 
@@ -80,7 +98,11 @@ def _has_error_cells(path: Path) -> bool:
     return False
 
 
-def _pick(names: list[str], wanted: Optional[str], path: Path) -> str:
+def _worksheet(path: Path, wanted: Optional[str]) -> str:
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    with CalamineWorkbook.from_path(str(path)) as workbook:
+        names = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     if wanted is None:
         if not names:
             raise DataError("XLSX dosyasında çalışma sayfası yok", file=path)
@@ -90,25 +112,92 @@ def _pick(names: list[str], wanted: Optional[str], path: Path) -> str:
     return wanted
 
 
+def _arrow_table(path: Path, name: str) -> Optional[tuple[pa.Table, bool]]:
+    """The sheet read by fastexcel, as ``_table`` gives it, or None where fastexcel's rules
+    would give another table. Its column types are inferred from every row and must not
+    be mixed (``strict``), so a column of numbers holds only numbers."""
+    if not _text_header_in_row_one(path, name):
+        return None
+    import fastexcel
+
+    # its one warning says an empty column became text, which is this reader's rule too
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    try:
+        sheet = fastexcel.read_excel(str(path)).load_sheet(name, schema_sample_rows=None, dtype_coercion="strict")
+        batch = sheet.to_arrow()
+    except fastexcel.FastExcelError:
+        return None
+    names = [column.name for column in sheet.available_columns()]
+    if (any(column.column_name_from != "looked_up" for column in sheet.available_columns())
+            or not all(names) or _renamed(names)):
+        return None
+    columns = {}
+    for name, column in zip(names, batch.columns):
+        if pa.types.is_null(column.type) or pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = column.cast(pa.string())
+            columns[name] = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        elif pa.types.is_floating(column.type):
+            columns[name] = column.cast(pa.float64())
+        else:
+            return None
+    numbers = pa.array(range(2, batch.num_rows + 2), pa.int64())
+    table = pa.table({**columns, "_xlsx_row": numbers})
+    empty = reduce(pc.and_, [pc.is_null(column) for column in columns.values()])
+    gaps = any(column.null_count for column in columns.values())
+    return (table.filter(pc.invert(empty)) if gaps else table), gaps
+
+
+def _renamed(names: list[str]) -> bool:
+    """Whether fastexcel may have renamed a repeated name (``a``, ``a_1``), which
+    ``_table`` rejects."""
+    return any((match := re.fullmatch(r"(.+)_\d+", name)) and match.group(1) in names for name in names)
+
+
+def _text_header_in_row_one(path: Path, name: str) -> bool:
+    """Whether the sheet's first row is row 1 and each of its cells that holds a value holds
+    a text. fastexcel starts at the first row that holds a value, and names a column by
+    that row's cell as it formats it; with texts in row 1, that is the header ``_table``
+    reads. Only the workbook's part list and the sheet's first row are read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            relation = next(s.get(RELATION_ID) for s in book.iter(f"{MAIN}sheet") if s.get("name") == name)
+            relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target", "") for r in relations.iter(RELATION) if r.get("Id") == relation)
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            with archive.open(part) as xml:
+                for _, element in ElementTree.iterparse(xml):
+                    if element.tag == f"{MAIN}row":
+                        cells = [c for c in element.iter(f"{MAIN}c") if c.find(f"{MAIN}v") is not None
+                                 or c.find(f"{MAIN}is") is not None]
+                        return element.get("r") == "1" and bool(cells) and all(map(_holds_text, cells))
+    except (KeyError, StopIteration, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return False
+    return False
+
+
+def _holds_text(cell: ElementTree.Element) -> bool:
+    kind = cell.get("t")
+    return (kind == "s" and bool(cell.findtext(f"{MAIN}v"))) or (kind == "inlineStr" and cell.find(f"{MAIN}is") is not None)
+
+
 @contextmanager
-def _calamine_rows(path: Path, sheet_name: Optional[str]) -> Iterator[Iterator[list]]:
+def _calamine_rows(path: Path, name: str) -> Iterator[Iterator[list]]:
     """The sheet's rows from its first row on (calamine leaves out empty columns before
     the first used one, which hold no header and no value)."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+    from python_calamine import CalamineWorkbook
 
     with CalamineWorkbook.from_path(str(path)) as workbook:
-        sheets = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-        yield workbook.get_sheet_by_name(_pick(sheets, sheet_name, path)).iter_rows()
+        yield workbook.get_sheet_by_name(name).iter_rows()
 
 
 @contextmanager
-def _openpyxl_rows(path: Path, sheet_name: Optional[str]) -> Iterator[Iterator[tuple]]:
+def _openpyxl_rows(path: Path, name: str) -> Iterator[Iterator[tuple]]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheets = {sheet.title: sheet for sheet in workbook.worksheets}
-        yield sheets[_pick(list(sheets), sheet_name, path)].iter_rows(values_only=True)
+        yield workbook[name].iter_rows(values_only=True)
     finally:
         workbook.close()
 
