@@ -1,5 +1,6 @@
-"""XLSX sheets: calamine, the fast reader, and openpyxl, the reader for workbooks with error
-cells, give the same table; an error cell reaches validation as the text it shows."""
+"""XLSX sheets: fastexcel where it applies, calamine's rows, and openpyxl, the reader for
+workbooks with error cells, give the same table; an error cell reaches validation as the
+text it shows."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ import zipfile
 from pathlib import Path
 from unittest.mock import patch
 
-from hypothesis import example, given, settings, strategies as st
+import pytest
 import xlsxwriter
+from hypothesis import example, given, settings, strategies as st
 from openpyxl import Workbook
 
-from reportgen.data import xlsx
-from reportgen.errors import DataError
-from reportgen.data.xlsx import _calamine_rows, _openpyxl_rows, _table
 from conftest import run_cli
+from reportgen.data import xlsx
+from reportgen.data.xlsx import _calamine_rows, _openpyxl_rows, _table
+from reportgen.errors import DataError
 from test_validation import HEADER, assert_rejected, valid_rows
 
 TEXTS = st.text(alphabet="0123456789.-e_ abcçğıİöşüÇĞŞ", max_size=8)
@@ -89,8 +91,8 @@ def test_an_empty_column_is_read_without_a_word_from_the_reader(tmp_path):
     nothing but its own Turkish warnings."""
     workbook = Workbook()
     workbook.active.append([*HEADER, "not"])
-    for year, month, *texts, value in valid_rows():
-        workbook.active.append([int(year), int(month), *texts, float(value)])
+    for row in valid_rows():
+        workbook.active.append(typed(row))
     workbook.save(tmp_path / "veri.xlsx")
     result = run_cli("build", "-q", "--data", "veri.xlsx", "--period", "2023", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -136,11 +138,18 @@ def write_sheet(path: Path, rows: list[list], shared_strings: bool) -> None:
                     sheet.write(r, c, value)
 
 
-def test_an_error_cell_is_named_with_the_error_it_shows(tmp_path):
+def typed(row: list[str]) -> list:
+    """A record as a spreadsheet program stores it: year, month and value as numbers."""
+    year, month, province, code, country, value = row
+    return [int(year), int(month), province, code, country, float(value)]
+
+
+@pytest.mark.parametrize("stored", [list, typed], ids=["texts", "numbers"])
+def test_an_error_cell_is_named_with_the_error_it_shows(tmp_path, stored):
     workbook = Workbook()
     workbook.active.append(HEADER)
     for row in valid_rows():
-        workbook.active.append(row)
+        workbook.active.append(stored(row))
     workbook.active["F6"] = "#DIV/0!"
     workbook.save(tmp_path / "veri.xlsx")
     assert_rejected(tmp_path, tmp_path / "veri.xlsx", "satır 6", "sütun 'value_usd'", "değer '#DIV/0!'")
