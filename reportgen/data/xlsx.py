@@ -133,11 +133,11 @@ def _arrow_table(path: Path, name: str) -> Optional[tuple[pa.Table, bool]]:
         return None
     columns = {}
     for name, column in zip(names, batch.columns):
-        if pa.types.is_null(column.type) or pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if column.type in (pa.null(), pa.string()):
             column = column.cast(pa.string())
             columns[name] = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
-        elif pa.types.is_floating(column.type):
-            columns[name] = column.cast(pa.float64())
+        elif column.type == pa.float64():
+            columns[name] = column
         else:
             return None
     numbers = pa.array(range(2, batch.num_rows + 2), pa.int64())
