@@ -127,9 +127,9 @@ def _arrow_table(path: Path, name: str) -> Optional[tuple[pa.Table, bool]]:
         batch = sheet.to_arrow()
     except fastexcel.FastExcelError:
         return None
-    names = [column.name for column in sheet.available_columns()]
-    if (any(column.column_name_from != "looked_up" for column in sheet.available_columns())
-            or not all(names) or _renamed(names)):
+    found = sheet.available_columns()
+    names = [column.name for column in found]
+    if any(column.column_name_from != "looked_up" for column in found) or not all(names) or _renamed(names):
         return None
     columns = {}
     for name, column in zip(names, batch.columns):
