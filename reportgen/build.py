@@ -20,12 +20,12 @@ from .config import Config
 from .errors import ReportgenError
 from .notices import Notice, about, collecting, enforce_strict, warn
 from .period import Period, creation_date, only_one, parse_periods, require_period
-from .processes import Ahead, Beside, in_processes, long_lived
+from .processes import Ahead, Beside, Idle, in_processes, long_lived
 
 if TYPE_CHECKING:
     from .data.extra import ExtraTable
     from .revisions import Revision
-    from .plotting import Chart
+    from .graphics import Chart
     from .compute import Figures
     from .profiles import Profile
 
@@ -34,6 +34,10 @@ Progress = Callable[..., None]
 PROFILE_TEMPLATE = "profile.html"
 PROFILE_BATCH = 4
 CHART_MODULES = ("matplotlib.figure", "matplotlib.backends.backend_svg", "matplotlib.backends.backend_agg")
+PDF_MODULES = ("pandas", *CHART_MODULES, f"{__package__}.charts", f"{__package__}.maps",
+               "weasyprint", f"{__package__}.render", f"{__package__}.pdf")
+"""what the PDF's process imports while the data is read: first what its charts are drawn
+with, so that the charts can start before the rest is imported, on small data"""
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def preparing(config: Config, progress: Progress = lambda *args: None) -> Iterat
     that search's warning is given as the block ends, and a block that fails stops it.
     Workers forked later (profiles, several bulletins) inherit the presentation modules
     imported here while the engine reads; a single bulletin's PDF process imports its
-    own, and this process imports matplotlib once that process draws (``start_pdf``)."""
+    own, and draws its charts (``start_pdf``)."""
     forks_renderers = config.profiles or names_several(config.period)
     warming = _import_in_background("pandas", *((*CHART_MODULES, "weasyprint") if forks_renderers else ()))
     from .data.aggregate import aggregate, scan
@@ -295,8 +299,8 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
                  pdf: Optional[Ahead] = None) -> dict[str, bytes]:
     """Every output file's name and bytes; rendering warnings go to the warning channel.
     The PDF, the longest step, is made by ``pdf``, a process already given the bulletin
-    (see ``start_pdf``), which has its charts drawn beside it and sent here: this process
-    makes the tables and data files meanwhile, then the page and the PNG charts.
+    (see ``start_pdf``), which has its charts drawn beside it and sent here, then their
+    PNGs and the PDF: this process makes the tables, data files and page meanwhile.
     Without one (each of several bulletins is rendered in a worker already) the charts
     and the PDF are made here."""
     from . import render, tables
@@ -322,7 +326,8 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     progress("render")
     env = render.environment(config.templates_path())
     html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
-    files.update({f"{stem}.html": html.encode("utf-8"), **_chart_files(config, prepared)})
+    files.update({f"{stem}.html": html.encode("utf-8"),
+                  **_chart_files(prepared, pdf.result() if pdf else _rasters_of(config, prepared))})
     if prepared.profiles:
         progress("profiles", 0, len(prepared.profiles))
         files.update(render_profiles(config, prepared, progress))
@@ -331,14 +336,18 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     return manifest(dict(sorted(files.items())), prepared.inputs, config)
 
 
-def _chart_files(config: Config, prepared: Prepared) -> dict[str, bytes]:
+def _chart_files(prepared: Prepared, rasters: dict[str, "Chart"]) -> dict[str, bytes]:
     """Each chart as an SVG file (its fonts embedded) and as a PNG at print resolution."""
-    from .charts import draw_charts, draw_extra_charts
-
-    rasters = {**draw_charts(prepared.figures, config.labels, raster=True),
-               **draw_extra_charts(prepared.extras.values(), raster=True)}
     return {**{f"{c.name}.svg": c.standalone.encode("utf-8") for c in prepared.charts.values()},
             **{f"{c.name}.png": c.png for c in rasters.values()}}
+
+
+def _rasters_of(config: Config, prepared: Prepared) -> dict[str, "Chart"]:
+    """The bulletin's charts as PNG, for the files that go with it."""
+    from .charts import draw_charts, draw_extra_charts
+
+    return {**draw_charts(prepared.figures, config.labels, raster=True),
+            **draw_extra_charts(prepared.extras.values(), raster=True)}
 
 
 def _pdf_of(config: Config, prepared: Prepared, env=None, charts: Optional[Callable[[str], str]] = None
@@ -469,12 +478,12 @@ def names_several(text: Optional[str]) -> bool:
 
 @contextmanager
 def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
-    """For a single bulletin, the process that will make its PDF, importing WeasyPrint
-    and matplotlib while the data is read."""
+    """For a single bulletin, the process that will make its PDF, importing WeasyPrint,
+    matplotlib and the modules that draw and render while the data is read."""
     if names_several(config.period):
         yield None
         return
-    maker = Ahead(("pandas", *CHART_MODULES, "weasyprint"))
+    maker = Ahead(PDF_MODULES)
     try:
         yield maker
     finally:
@@ -483,25 +492,28 @@ def _pdf_maker(config: Config) -> Iterator[Optional[Ahead]]:
 
 def start_pdf(config: Config, prepared: list[Prepared], pdf: Optional[Ahead]) -> None:
     """A single bulletin's PDF started in its process, whose charts are drawn beside it
-    and sent here as they are drawn: the charts are drawn once. Meanwhile this process
-    imports matplotlib, for the PNG charts, as it makes the tables."""
+    and sent here as they are drawn: the charts are drawn once, and this process never
+    imports matplotlib."""
     if pdf is not None:
         pdf.submit(_pdf_beside_charts, config, prepared[0])
-        _import_in_background(*CHART_MODULES, f"{__package__}.charts")
 
 
 def _pdf_beside_charts(config: Config, prepared: Prepared) -> Iterator:
     """In the PDF's process: the bulletin's charts, drawn in a process of their own (the
-    first result), and its PDF and warnings. WeasyPrint works out the page's styles
-    meanwhile and waits for the charts only when it loads the first one."""
+    first result), their PNGs, drawn in another on the time the others leave, and its PDF
+    and warnings. WeasyPrint works out the page's styles meanwhile and waits for the
+    charts only when it loads the first one."""
     from .charts import chart_names
-    from .plotting import PendingChart
+    from .graphics import PendingChart
 
     charts = yield Beside(_charts_of, config, prepared)
+    rasters = yield Idle(_rasters_of, config, prepared)
     names = chart_names(prepared.figures, config.labels, prepared.extras.values())
     pending = {key: PendingChart(name) for key, name in names.items()}
-    yield _pdf_of(config, replace(prepared, charts=pending),
-                  charts=lambda name: {chart.name: chart.svg for chart in charts().values()}[name])
+    made = _pdf_of(config, replace(prepared, charts=pending),
+                   charts=lambda name: {chart.name: chart.svg for chart in charts().values()}[name])
+    yield rasters()
+    yield made
 
 
 def _charts_of(config: Config, prepared: Prepared) -> dict[str, "Chart"]:

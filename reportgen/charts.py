@@ -18,7 +18,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .compute import Figures, Item, TechnologyRow, Trend
 from .config import Labels
-from .plotting import EDGE, GRID, PALETTE, SMALL_TEXT, TECHNOLOGY_PALETTE, Chart, rc_settings, render_chart
+from .graphics import Chart
+from .plotting import EDGE, GRID, PALETTE, SMALL_TEXT, TECHNOLOGY_PALETTE, rc_settings, render_chart
 from .errors import ConfigError
 from .turkish import MILLION, chapter_code, formatted, month_abbreviation, number
 

@@ -22,7 +22,7 @@ def data_warnings(figures: Figures, aggregates: Aggregates) -> list[str]:
     for row in ranking:
         if row.change is not None and abs(row.change) > CHANGE_LIMIT:
             warnings.append(f"{row.name} ilinin değişimi %{number(row.change, 1)} (%1.000'in üzerinde)")
-    reserved = sorted(set(aggregates.by_chapter["chapter"]) & RESERVED_CHAPTERS)
+    reserved = sorted(RESERVED_CHAPTERS.intersection(aggregates.by_chapter["chapter"].unique()))
     if reserved:
         warnings.append(f"gümrük tarifesinde kullanılmayan fasıl kodları: {', '.join(reserved)}")
     return warnings

@@ -18,7 +18,7 @@ import pikepdf
 from .errors import TemplateError
 from .fonts import font_files
 from .notices import warn
-from .plotting import PENDING
+from .graphics import PENDING
 
 
 def _fetcher(charts: Optional[Callable[[str], str]] = None):

@@ -1,23 +1,19 @@
 """matplotlib primitives shared by the charts and the map: the bulletin's typeface and
-colours, and a figure rendered as SVG (text as text, for the pages) or PNG (for the files
-that go with them)."""
+colours, and a figure rendered as a ``Chart``, SVG (text as text, for the pages) or PNG
+(for the files that go with them)."""
 
 from __future__ import annotations
 
-import base64
 import io
-import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from functools import lru_cache
 
 from matplotlib import font_manager
 from matplotlib.figure import Figure
-from markupsafe import Markup
 
-from .fonts import font_files, web_font_faces
+from .fonts import font_files
+from .graphics import Chart
 
-CHART_STYLES = ("regular", "bold")
 PALETTE = ("#123c69", "#d35f0a", "#8e44ad", "#6b3a1e", "#2e95a3")
 """One colour per province (bar blocks, trend lines). Each has at least 3:1 against the
 white page (WCAG 1.4.11 non-text contrast), and every two stay apart in lightness or hue
@@ -35,58 +31,6 @@ SMALL_TEXT = 8.5
 """The smallest text in a chart, in points (tick labels, legends): legible in print."""
 INK = "#222222"
 GRID = "#d9d9d9"
-
-
-@dataclass(frozen=True)
-class Chart:
-    name: str
-    """file name without extension"""
-    svg: str
-    """matplotlib's SVG, its text as text in the bulletin's typeface"""
-    png: bytes
-
-    @property
-    def data_uri(self) -> str:
-        """The SVG as a ``data:`` URI, for the PDF: WeasyPrint draws its text with the
-        document's fonts."""
-        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-
-    @property
-    def inline(self) -> Markup:
-        """The SVG element for the HTML page, where the page's fonts apply: no XML prolog,
-        hidden from assistive technology (the template labels the figure), and its ids
-        prefixed with the chart's name so several charts can share a page."""
-        element = self.svg[self.svg.index("<svg"):]
-        element = _ID_REFERENCE.sub(lambda m: f'{m.group(1)}{self.name}-{m.group(2)}', element)
-        opened = element.index(">")
-        return Markup(element[:opened] + ' aria-hidden="true" focusable="false"' + element[opened:])
-
-    @property
-    def standalone(self) -> str:
-        """The SVG file: the fonts it uses embedded, so it looks the same in any program."""
-        opened = self.svg.index(">", self.svg.index("<svg")) + 1
-        style = f'\n <style type="text/css">{web_font_faces(CHART_STYLES)}</style>'
-        return self.svg[:opened] + style + self.svg[opened:]
-
-
-@dataclass(frozen=True)
-class PendingChart(Chart):
-    """A chart another process is still drawing: the PDF's page names it by a URL
-    (``PENDING`` and its name), and WeasyPrint waits for its SVG only when it loads the
-    image (``pdf.html_to_pdf``), after the page's styles are worked out."""
-
-    svg: str = ""
-    png: bytes = b""
-
-    @property
-    def data_uri(self) -> str:
-        return PENDING + self.name
-
-
-PENDING = "reportgen-grafik:"
-
-
-_ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
 @lru_cache(maxsize=1)

@@ -115,9 +115,16 @@ class Beside:
         self.function, self.args = function, args
 
 
+class Idle(Beside):
+    """Like ``Beside``, at the lowest CPU priority: it takes only the time the build's
+    other processes leave. Its value goes to the function alone, which passes it on as
+    a result of its own: work whose result is wanted last."""
+
+
 class Ahead:
     """A process forked now, before the data is read, that imports ``modules`` on the
-    second core while this one reads; it then runs one generator function given later,
+    second core while this one reads, in order, until the function comes (which then
+    imports what it still needs); it then runs one generator function given later,
     each value it yields a result here as soon as it is made. Forked this early it also
     inherits no engine threads. Where processes cannot fork, the function runs here,
     each step when its result is asked for."""
@@ -142,7 +149,8 @@ class Ahead:
 
     def _here(self, work: Beside) -> Callable[[], object]:
         value = work.function(*work.args)
-        self._ready.append(value)
+        if not isinstance(work, Idle):
+            self._ready.append(value)
         return lambda: value
 
     def result(self):
@@ -190,6 +198,8 @@ def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     start_worker(parent)
     for module in modules:
+        if connection.poll():
+            break
         importlib.import_module(module)
     gc.freeze()
     try:
@@ -213,18 +223,21 @@ def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
 
 def _forked(work: Beside, connection) -> Callable[[], object]:
     """``work`` computed in a child of this process, which sends the value to the build
-    through ``connection`` and then here; this process writes nothing to the build until
-    it has had the value (``_settle``), so results never interleave."""
+    through ``connection`` (not ``Idle`` work's) and then here; this process writes
+    nothing to the build until it has had the value (``_settle``), so results never
+    interleave."""
     mine, theirs = multiprocessing.Pipe(duplex=False)
     parent = os.getpid()
     child = os.fork()
     if child == 0:
         start_worker(parent)
+        if isinstance(work, Idle):
+            os.nice(19)
         try:
             outcome = (False, work.function(*work.args))
         except BaseException as error:  # noqa: BLE001 - passed on, as in _run_ahead
             outcome = (True, error)
-        for channel in (connection, theirs):
+        for channel in (theirs,) if isinstance(work, Idle) else (connection, theirs):
             _reply(channel, *outcome)
         os._exit(0)
     theirs.close()

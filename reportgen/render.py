@@ -23,7 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from . import turkish
-from .plotting import Chart
+from .graphics import Chart
 from .compute import Figures
 from .profiles import Profile
 from .config import Config

@@ -24,7 +24,7 @@ from .errors import DataError
 from .manifest import GENERATOR, MANIFEST, listing
 from .opendata import tidy_name, workbook_name
 from .period import Period, month_index, month_pairs, period_form
-from .plotting import Chart
+from .graphics import Chart
 from .reference import provinces, regions
 from .store import FigureKey, Published, StoredRelease, latest_figures, releases
 from .turkish import month_abbreviation

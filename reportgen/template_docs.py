@@ -13,12 +13,12 @@ from typing import Any, Iterator, Optional
 
 from pydantic import BaseModel
 
-from . import compute, config, period, plotting, render
+from . import compute, config, graphics, period, render
 from .config import Config, Labels
 from .render import FILTERS
 
 EXAMPLE = re.compile(r"``([^`]+)``\s*→\s*``([^`]+)``")
-_DOCUMENTED = (compute, period, plotting, config, render)
+_DOCUMENTED = (compute, period, graphics, config, render)
 
 
 @lru_cache(maxsize=1)

@@ -1,15 +1,16 @@
 """The process that makes a single bulletin's PDF (``Ahead``) and the work it has done beside
-it (``Beside``): results arrive in order, come from the processes they should, failures
-reach the build, and nothing outlives the build."""
+it (``Beside``, and ``Idle`` on the time left over): results arrive in order, come from the
+processes they should, failures reach the build, and nothing outlives the build."""
 
 import os
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from reportgen import processes
-from reportgen.processes import Ahead, Beside
+from reportgen.processes import Ahead, Beside, Idle
 
 
 def _square_where(number: int) -> tuple[int, int]:
@@ -19,6 +20,16 @@ def _square_where(number: int) -> tuple[int, int]:
 def _with_work_beside(number: int):
     made = yield Beside(_square_where, number)
     yield "sonra", made(), os.getpid()
+
+
+def _niceness_where(number: int) -> tuple[int, int, int]:
+    return number + 1, os.getpid(), os.nice(0)
+
+
+def _with_work_beside_and_idle(number: int):
+    made = yield Beside(_square_where, number)
+    idle = yield Idle(_niceness_where, number)
+    yield "sonra", idle(), made()
 
 
 def _failing(_: int):
@@ -69,6 +80,69 @@ def test_a_failure_beside_reaches_the_build(monkeypatch, forks):
         ahead.submit(_with_failing_work_beside, 3)
         with pytest.raises(ValueError, match="grafik çizilemedi"):
             ahead.result()
+    finally:
+        ahead.close()
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_idle_work_reaches_the_build_only_through_the_function(monkeypatch, forks):
+    """``Idle`` work runs at the lowest priority in a process of its own, and its value is
+    not a result of its own: the build's next result after the ``Beside`` work is what
+    the function yields."""
+    if not forks:
+        monkeypatch.setattr(processes, "can_fork", lambda: False)
+    ahead = Ahead(())
+    try:
+        ahead.submit(_with_work_beside_and_idle, 7)
+        square, beside = ahead.result()
+        label, (after, idle, niceness), given = ahead.result()
+    finally:
+        ahead.close()
+    assert (square, label, after, given) == (49, "sonra", 8, (49, beside))
+    if forks:
+        assert niceness == 19
+        assert len({beside, idle, os.getpid()}) == 3
+    else:
+        assert niceness == os.nice(0)
+        assert beside == idle == os.getpid()
+
+
+def _with_failing_idle_work(number: int):
+    idle = yield Idle(_failing, number)
+    yield idle()
+
+
+def test_a_failure_of_idle_work_reaches_the_build():
+    ahead = Ahead(())
+    try:
+        ahead.submit(_with_failing_idle_work, 3)
+        with pytest.raises(ValueError, match="grafik çizilemedi"):
+            ahead.result()
+    finally:
+        ahead.close()
+
+
+def _imported(*modules: str):
+    yield [module in sys.modules for module in modules]
+
+
+def test_work_given_early_starts_before_the_rest_is_imported(tmp_path, monkeypatch):
+    """On small data the figures are ready before the PDF's process has imported
+    everything: it stops importing at the next module and starts the work, which imports
+    what it needs itself."""
+    started = tmp_path / "basladi"
+    (tmp_path / "yavas_modul.py").write_text(f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\n"
+                                             "time.sleep(1)\n")
+    (tmp_path / "sonraki_modul.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ahead = Ahead(("yavas_modul", "sonraki_modul"))
+    try:
+        deadline = time.monotonic() + 20
+        while not started.exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        ahead.submit(_imported, "yavas_modul", "sonraki_modul")
+        assert ahead.result() == [True, False]
     finally:
         ahead.close()
 
