@@ -17,11 +17,6 @@ def _square_where(number: int) -> tuple[int, int]:
     return number * number, os.getpid()
 
 
-def _with_work_beside(number: int):
-    made = yield Beside(_square_where, number)
-    yield "sonra", made(), os.getpid()
-
-
 def _niceness_where(number: int) -> tuple[int, int, int]:
     return number + 1, os.getpid(), os.nice(0)
 
@@ -29,7 +24,7 @@ def _niceness_where(number: int) -> tuple[int, int, int]:
 def _with_work_beside_and_idle(number: int):
     made = yield Beside(_square_where, number)
     idle = yield Idle(_niceness_where, number)
-    yield "sonra", idle(), made()
+    yield "sonra", idle(), made(), os.getpid()
 
 
 def _failing(_: int):
@@ -51,33 +46,19 @@ def _with_sleeping_work_beside(path: Path):
     yield made()
 
 
+def _with_failing_idle_work(number: int):
+    idle = yield Idle(_failing, number)
+    yield idle()
+
+
 @pytest.mark.parametrize("forks", [True, False])
-def test_work_beside_is_the_next_result_and_is_given_back(monkeypatch, forks):
-    """Forked, the work runs in a process of its own, neither the build's nor the
-    function's; where processes cannot fork, all of it runs here, in the same order."""
+@pytest.mark.parametrize("function", [_with_failing_work_beside, _with_failing_idle_work])
+def test_a_failure_beside_reaches_the_build(monkeypatch, forks, function):
     if not forks:
         monkeypatch.setattr(processes, "can_fork", lambda: False)
     ahead = Ahead(())
     try:
-        ahead.submit(_with_work_beside, 7)
-        square, worker = ahead.result()
-        label, given, function = ahead.result()
-    finally:
-        ahead.close()
-    assert (square, label, given) == (49, "sonra", (49, worker))
-    if forks:
-        assert len({worker, function, os.getpid()}) == 3
-    else:
-        assert worker == function == os.getpid()
-
-
-@pytest.mark.parametrize("forks", [True, False])
-def test_a_failure_beside_reaches_the_build(monkeypatch, forks):
-    if not forks:
-        monkeypatch.setattr(processes, "can_fork", lambda: False)
-    ahead = Ahead(())
-    try:
-        ahead.submit(_with_failing_work_beside, 3)
+        ahead.submit(function, 3)
         with pytest.raises(ValueError, match="grafik çizilemedi"):
             ahead.result()
     finally:
@@ -85,41 +66,27 @@ def test_a_failure_beside_reaches_the_build(monkeypatch, forks):
 
 
 @pytest.mark.parametrize("forks", [True, False])
-def test_idle_work_reaches_the_build_only_through_the_function(monkeypatch, forks):
-    """``Idle`` work runs at the lowest priority in a process of its own, and its value is
-    not a result of its own: the build's next result after the ``Beside`` work is what
-    the function yields."""
+def test_work_beside_is_the_next_result_and_is_given_back(monkeypatch, forks):
+    """Forked, the work runs in a process of its own, neither the build's nor the
+    function's; ``Idle`` work too, at the lowest priority, and its value is not a result of
+    its own: the next result is what the function yields. Where processes cannot fork,
+    all of it runs here, in the same order."""
     if not forks:
         monkeypatch.setattr(processes, "can_fork", lambda: False)
     ahead = Ahead(())
     try:
         ahead.submit(_with_work_beside_and_idle, 7)
         square, beside = ahead.result()
-        label, (after, idle, niceness), given = ahead.result()
+        label, (after, idle, niceness), given, function = ahead.result()
     finally:
         ahead.close()
     assert (square, label, after, given) == (49, "sonra", 8, (49, beside))
     if forks:
         assert niceness == 19
-        assert len({beside, idle, os.getpid()}) == 3
+        assert len({beside, idle, function, os.getpid()}) == 4
     else:
         assert niceness == os.nice(0)
-        assert beside == idle == os.getpid()
-
-
-def _with_failing_idle_work(number: int):
-    idle = yield Idle(_failing, number)
-    yield idle()
-
-
-def test_a_failure_of_idle_work_reaches_the_build():
-    ahead = Ahead(())
-    try:
-        ahead.submit(_with_failing_idle_work, 3)
-        with pytest.raises(ValueError, match="grafik çizilemedi"):
-            ahead.result()
-    finally:
-        ahead.close()
+        assert beside == idle == function == os.getpid()
 
 
 def _imported(*modules: str):
