@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping, Optional
-
-import pandas as pd
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from .data.aggregate import Aggregates
 from .errors import DataError
 from .period import Period, Span
 from .reference import Region, provinces
 from .turkish import month_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)

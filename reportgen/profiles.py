@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional
-
-import pandas as pd
+from typing import TYPE_CHECKING, Optional
 
 from .compute import (ZERO, Figures, Names, Row, TechnologyRow, change, in_span, share, sum_by,
                       technology_rows)
 from .data.aggregate import Aggregates
 from .period import Span
 from .reference import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PROFILE_ITEMS = 10
 
