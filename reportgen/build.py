@@ -301,7 +301,8 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     """Every output file's name and bytes; rendering warnings go to the warning channel.
     The PDF, the longest step, is made by ``pdf``, a process already given the bulletin
     (see ``start_pdf``), which has its charts drawn beside it and sent here, then their
-    PNGs and the PDF: this process makes the tables, data files and page meanwhile.
+    PNGs and the PDF: this process makes the tables, data files, page and profiles
+    meanwhile.
     Without one (each of several bulletins is rendered in a worker already) the charts
     and the PDF are made here."""
     from . import render, tables
@@ -327,12 +328,12 @@ def render_files(config: Config, prepared: Prepared, progress: Progress = lambda
     progress("render")
     env = render.environment(config.templates_path())
     html = render_html(config, prepared, downloads=downloads_of(config, prepared, data_tables), env=env)
-    files.update({f"{stem}.html": html.encode("utf-8"),
-                  **_chart_files(prepared, pdf.result() if pdf else _rasters_of(config, prepared))})
+    files[f"{stem}.html"] = html.encode("utf-8")
     if prepared.profiles:
         progress("profiles", 0, len(prepared.profiles))
         files.update(render_profiles(config, prepared, progress))
     progress("pdf")
+    files.update(_chart_files(prepared, pdf.result() if pdf else _rasters_of(config, prepared)))
     files[f"{stem}.pdf"] = _collect(pdf.result() if pdf else _pdf_of(config, prepared, env))
     return manifest(dict(sorted(files.items())), prepared.inputs, config)
 
