@@ -111,6 +111,11 @@ class Beside:
     to the build as soon as it is made; the yield gives the function a callable that waits
     for it."""
 
+    to_build = True
+    """whether the value is also the build's next result"""
+    niceness = 0
+    """how much lower than the build's the helper's CPU priority is"""
+
     def __init__(self, function: Callable, *args) -> None:
         self.function, self.args = function, args
 
@@ -119,6 +124,9 @@ class Idle(Beside):
     """Like ``Beside``, at the lowest CPU priority: it takes only the time the build's
     other processes leave. Its value goes to the function alone, which passes it on as
     a result of its own: work whose result is wanted last."""
+
+    to_build = False
+    niceness = 19
 
 
 class Ahead:
@@ -149,7 +157,7 @@ class Ahead:
 
     def _here(self, work: Beside) -> Callable[[], object]:
         value = work.function(*work.args)
-        if not isinstance(work, Idle):
+        if work.to_build:
             self._ready.append(value)
         return lambda: value
 
@@ -223,7 +231,7 @@ def _run_ahead(connection, parent: int, modules: tuple[str, ...]) -> None:
 
 def _forked(work: Beside, connection) -> Callable[[], object]:
     """``work`` computed in a child of this process, which sends the value to the build
-    through ``connection`` (not ``Idle`` work's) and then here; this process writes
+    through ``connection`` (if it is for the build) and then here; this process writes
     nothing to the build until it has had the value (``_settle``), so results never
     interleave."""
     mine, theirs = multiprocessing.Pipe(duplex=False)
@@ -231,13 +239,12 @@ def _forked(work: Beside, connection) -> Callable[[], object]:
     child = os.fork()
     if child == 0:
         start_worker(parent)
-        if isinstance(work, Idle):
-            os.nice(19)
+        os.nice(work.niceness)
         try:
             outcome = (False, work.function(*work.args))
         except BaseException as error:  # noqa: BLE001 - passed on, as in _run_ahead
             outcome = (True, error)
-        for channel in (theirs,) if isinstance(work, Idle) else (connection, theirs):
+        for channel in (connection, theirs) if work.to_build else (theirs,):
             _reply(channel, *outcome)
         os._exit(0)
     theirs.close()
