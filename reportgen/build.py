@@ -23,7 +23,7 @@ from .period import Period, creation_date, only_one, parse_periods, require_peri
 from .processes import Ahead, Beside, Idle, in_processes, long_lived
 
 if TYPE_CHECKING:
-    from .data.extra import ExtraTable
+    from .data.sections import ExtraTable
     from .revisions import Revision
     from .graphics import Chart
     from .compute import Figures
@@ -214,7 +214,7 @@ def rerun_extra_sections(config: Config, prepared: Prepared, wanted: list[str]) 
     """The preview's path when only queries changed: the inputs opened again, the view
     made, and just the ``wanted`` queries run; every other figure and chart is kept."""
     from .charts import draw_extra_charts
-    from .data.extra import file_name
+    from .data.sections import file_name
     from .data.inputs import open_inputs
 
     with open_inputs(config) as (engine, sources, _):

@@ -23,10 +23,10 @@ from .plotting import EDGE, GRID, PALETTE, SMALL_TEXT, TECHNOLOGY_PALETTE, rc_se
 from .errors import ConfigError
 from .turkish import MILLION, chapter_code, formatted, month_abbreviation, number
 
-from .data.extra import file_name
+from .data.sections import file_name
 
 if TYPE_CHECKING:
-    from .data.extra import ExtraTable
+    from .data.sections import ExtraTable
 
 MARKERS = ("o", "s", "^", "D", "v")
 """One marker shape per trend line, so that lines are told apart without their colour."""

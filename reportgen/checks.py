@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .compute import Figures
-from .data.aggregate import Aggregates
 from .turkish import number
+
+if TYPE_CHECKING:
+    from .data.aggregate import Aggregates
 
 CHANGE_LIMIT = Decimal(1000)
 RESERVED_CHAPTERS = frozenset({"77"})

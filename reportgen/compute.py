@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Mapping, Optional
 
-from .data.aggregate import Aggregates
 from .errors import DataError
 from .period import Period, Span
 from .reference import Region, provinces
@@ -19,6 +18,8 @@ from .turkish import month_name
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .data.aggregate import Aggregates
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)

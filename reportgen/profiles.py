@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Optional
 
 from .compute import (ZERO, Figures, Names, Row, TechnologyRow, change, in_span, share, sum_by,
                       technology_rows)
-from .data.aggregate import Aggregates
 from .period import Span
 from .reference import fold
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .data.aggregate import Aggregates
 
 PROFILE_ITEMS = 10
 

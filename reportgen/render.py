@@ -27,7 +27,7 @@ from .graphics import Chart
 from .compute import Figures
 from .profiles import Profile
 from .config import Config
-from .data.extra import ExtraTable
+from .data.sections import ExtraTable
 from .revisions import Revision
 from .errors import TemplateError
 from .cache import CompiledTemplates

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Iterable, Literal, Optional, Union
 
 from .compute import Figures, Item, Row, SpanFigures
-from .data.extra import ExtraColumn, ExtraTable, file_name
+from .data.sections import ExtraColumn, ExtraTable, file_name
 from .config import FileLabels, Labels
 from .period import Span
 from .reference import fold, regions

@@ -3,6 +3,7 @@ it (``Beside``, and ``Idle`` on the time left over): results arrive in order, co
 processes they should, failures reach the build, and nothing outlives the build."""
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -87,6 +88,18 @@ def test_work_beside_is_the_next_result_and_is_given_back(monkeypatch, forks):
     else:
         assert niceness == os.nice(0)
         assert beside == idle == function == os.getpid()
+
+
+def test_the_pdf_process_imports_no_data_engine():
+    """The PDF's process imports its modules while the engine scans, on the core the scan
+    shares: what reads and aggregates the data (DuckDB, Arrow, SQLGlot, pandas) is the
+    build's alone. Run fresh, as the process forked before the build imports the data stage."""
+    engines = ("duckdb", "pyarrow", "sqlglot", "pandas")
+    code = ("import importlib, sys, reportgen.cli; from reportgen.build import PDF_MODULES; "
+            "[importlib.import_module(m) for m in PDF_MODULES]; "
+            f"print(*[m for m in {engines!r} if m in sys.modules], 'charts' in dir(sys.modules['reportgen']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True"]
 
 
 def _imported(*modules: str):
