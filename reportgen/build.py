@@ -389,7 +389,7 @@ def _profile_files(profiles: list["Profile"], config: Config, prepared: Prepared
                 context = template_context(config, prepared, medium, profile, trend=trend)
                 page = render.render_page(env, PROFILE_TEMPLATE, context.as_dict())
                 files[f"iller/{profile.slug}.{suffix}"] = (page.encode("utf-8") if medium == "html"
-                                                           else html_to_pdf(page, prepared.created))
+                                                           else html_to_pdf(page, prepared.created, shared_style=True))
     return files, list(notices)
 
 

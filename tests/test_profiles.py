@@ -3,10 +3,13 @@ in the PDF text, and all 81 provinces when asked."""
 
 from __future__ import annotations
 
+import datetime as dt
 
 import pytest
 
 from conftest import pdf_text, run_cli, squash
+
+from reportgen.pdf import _parsed_style, html_to_pdf
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +43,35 @@ def test_kocaeli_among_its_region(profiles):
     positions = [text.index(f"{rank}. {name}") for rank, name in enumerate(["KOCAELİ", "BURSA", "SAKARYA"], start=1)]
     assert positions == sorted(positions)
     assert "30.625 12,0 30.717 12,0 0,3" in text
+
+
+def test_profiles_parse_their_shared_style_once_and_the_pdf_is_the_same(sample_data):
+    """Every profile's page for print has the same style: a worker parses it and loads its
+    fonts once. The PDF is byte for byte the one made with the style parsed for the page."""
+    from reportgen import build, render
+    from reportgen.charts import profile_chart
+    from reportgen.config import load_config
+
+    config = load_config(None, {"data": [str(sample_data)], "period": "2023", "provinces": ["34", "41"]})
+    with build.preparing(config) as (prepared,):
+        pass
+    env = render.environment(config.templates_path())
+    _parsed_style.cache_clear()
+    for profile in prepared.profiles:
+        trend = profile_chart(f"{profile.slug}-egilim", profile.trend)
+        context = build.template_context(config, prepared, "pdf", profile, trend=trend)
+        page = render.render_page(env, build.PROFILE_TEMPLATE, context.as_dict())
+        assert html_to_pdf(page, prepared.created, shared_style=True) == html_to_pdf(page, prepared.created)
+    assert (_parsed_style.cache_info().misses, _parsed_style.cache_info().hits) == (1, 1)
+
+
+@pytest.mark.parametrize("styles", ['<style media="print">p { color: red }</style><style>p { color: blue }</style>',
+                                    '<style>p { color: blue }</style><style>p { color: red }</style>'])
+def test_a_page_styled_otherwise_keeps_its_own_styles(styles):
+    """Several style elements, or one for a medium, keep their order and media: such a
+    page is made as it is, not with a shared style."""
+    page = f'<html lang="tr"><head><title>t</title>{styles}</head><body><p>Kapanış</p></body></html>'
+    created = dt.datetime(2023, 12, 31)
+    _parsed_style.cache_clear()
+    assert html_to_pdf(page, created, shared_style=True) == html_to_pdf(page, created)
+    assert _parsed_style.cache_info().misses == 0

@@ -268,6 +268,21 @@ def test_a_template_cannot_make_the_pdf_fetch_anything(copy, source):
     assert snapshot(copy / "output") == before
 
 
+@pytest.mark.parametrize("shared_style", [False, True])
+def test_a_style_cannot_load_a_foreign_font(shared_style):
+    """A font an editor's CSS names outside the package is refused, also where the style
+    is parsed once for many pages (the profiles)."""
+    import datetime as dt
+
+    from reportgen.errors import TemplateError
+    from reportgen.pdf import html_to_pdf
+
+    page = ('<html lang="tr"><head><title>t</title><style>@font-face { font-family: iz; '
+            'src: url(https://example.com/iz.woff) } p { font-family: iz }</style></head><body><p>a</p></body></html>')
+    with pytest.raises(TemplateError, match="izin verilmeyen dış kaynak: https://example.com/iz.woff"):
+        html_to_pdf(page, dt.datetime(2023, 12, 31), shared_style=shared_style)
+
+
 def test_config_text_cannot_end_the_style_element(copy):
     title = "</style><script>alert('x')</script> & \"Başlık\""
     (copy / "config.yaml").write_text(f"period: 2023\ndata: [veri.csv]\ntitle: '{title.replace(chr(39), chr(39) * 2)}'\n",
