@@ -79,10 +79,10 @@ def _shared_style(html: str) -> Optional[tuple[str, str]]:
     """The page without its one plain ``<style>`` element, and that element's CSS; None
     when the page styles itself any other way (several elements, a ``media`` attribute,
     a linked sheet), which is then left to WeasyPrint as it is."""
-    found = _STYLE.findall(html)
-    if len(found) != 1 or len(_OTHER_STYLES.findall(html)) != 1:
+    match = _STYLE.search(html)
+    if match is None or len(_OTHER_STYLES.findall(html)) != 1:
         return None
-    return _STYLE.sub("", html, count=1), found[0]
+    return html[:match.start()] + html[match.end():], match.group(1)
 
 
 @lru_cache(maxsize=4)
