@@ -449,13 +449,15 @@ def build_all(config: Config, *, out: Optional[Path] = None, release: bool = Fal
     rendered before anything is written, so a failure (or any warning under ``--strict``)
     leaves every output folder as it was; each bulletin is then published as one move.
     Every result carries the run's warnings. A ``release`` goes to the release store, one
-    folder per period, never touching another period's folder."""
+    folder per period, never touching another period's folder. The PDF's process is forked
+    first, before even listing the inputs imports the data stage: it then imports its own
+    modules while this process imports the engine, on a core that would otherwise idle."""
     from .publish import check_target, publish
 
-    protected = protected_paths(config)
-    if out is not None and not names_several(config.period):
-        check_target(out, protected)
     with collecting() as notices, long_lived() as keep, _pdf_maker(config) as pdf:
+        protected = protected_paths(config)
+        if out is not None and not names_several(config.period):
+            check_target(out, protected)
         with preparing(config, progress) as prepared:
             start_pdf(config, prepared, pdf)
             keep()

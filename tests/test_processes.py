@@ -2,6 +2,7 @@
 it (``Beside``, and ``Idle`` on the time left over): results arrive in order, come from the
 processes they should, failures reach the build, and nothing outlives the build."""
 
+import json
 import os
 import subprocess
 import sys
@@ -101,6 +102,40 @@ def test_the_pdf_process_imports_no_data_engine():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True"]
 
+
+
+def test_a_build_forks_the_pdf_process_before_it_imports_the_data_engine(tmp_path):
+    """The PDF's process is forked before anything imports the data stage (not even to
+    list the inputs an output folder must not hold): it inherits none of it, and imports
+    its own modules on the core the build's imports leave free. Seen in a build whose
+    output folder is refused: the refusal comes after the fork, and the user's file stays."""
+    out = tmp_path / "cikti"
+    out.mkdir()
+    (out / "notlarim.txt").write_text("kullanıcının dosyası")
+    engines = ("duckdb", "pyarrow", "sqlglot", "pandas")
+    code = f"""
+import json, sys
+from reportgen import processes
+from reportgen.build import build_all
+from reportgen.config import load_config
+from reportgen.errors import OutputError
+forked = []
+start = processes.Ahead.__init__
+def recording(self, modules):
+    forked.append([m for m in {engines!r} if m in sys.modules])
+    start(self, modules)
+processes.Ahead.__init__ = recording
+config = load_config(None, {{"data": [{str(tmp_path / "veri.parquet")!r}], "period": "2024-06"}})
+try:
+    build_all(config, out={str(out)!r})
+except OutputError:
+    print(json.dumps([forked, [m for m in {engines!r} if m in sys.modules]]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    forked, imported_later = json.loads(done.stdout)
+    assert forked == [[]]
+    assert "sqlglot" in imported_later
+    assert (out / "notlarim.txt").read_text() == "kullanıcının dosyası"
 
 def _imported(*modules: str):
     yield [module in sys.modules for module in modules]
