@@ -450,8 +450,8 @@ def build_all(config: Config, *, out: Optional[Path] = None, release: bool = Fal
     leaves every output folder as it was; each bulletin is then published as one move.
     Every result carries the run's warnings. A ``release`` goes to the release store, one
     folder per period, never touching another period's folder. The PDF's process is forked
-    first, before even listing the inputs imports the data stage: it then imports its own
-    modules while this process imports the engine, on a core that would otherwise idle."""
+    first, before anything imports the data stage (listing the inputs does): it imports its
+    own modules while this process imports the engine, on a core that would otherwise idle."""
     from .publish import check_target, publish
 
     with collecting() as notices, long_lived() as keep, _pdf_maker(config) as pdf:

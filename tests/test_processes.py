@@ -103,7 +103,6 @@ def test_the_pdf_process_imports_no_data_engine():
     assert done.stdout.split() == ["True"]
 
 
-
 def test_a_build_forks_the_pdf_process_before_it_imports_the_data_engine(tmp_path):
     """The PDF's process is forked before anything imports the data stage (not even to
     list the inputs an output folder must not hold): it inherits none of it, and imports
@@ -136,6 +135,7 @@ except OutputError:
     assert forked == [[]]
     assert "sqlglot" in imported_later
     assert (out / "notlarim.txt").read_text() == "kullanıcının dosyası"
+
 
 def _imported(*modules: str):
     yield [module in sys.modules for module in modules]
