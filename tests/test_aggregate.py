@@ -1,6 +1,7 @@
 """The one scan and the roll-up by plate, on the real DuckDB, against sums worked out here:
 spellings of a province add up, technology levels follow the longest prefix, decimals stay
-exact, and every grouping set carries what validation needs."""
+exact, and every grouping set carries what validation needs, whether the scan classifies
+every record (a CSV file) or each distinct code once (a Parquet file)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from reportgen.config import load_config
-from reportgen.data.aggregate import aggregate, grouping_mask, scan
+from reportgen.data import aggregate as aggregate_module
+from reportgen.data.aggregate import aggregate, by_code, grouping_mask, scan
 from reportgen.data.inputs import open_inputs
 from reportgen.data.validate import repeated_records, validate
 
@@ -29,19 +31,21 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("aggregate")
-    with open(folder / "veri.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        writer.writerows(ROWS)
-    config = load_config(None, {"data": [str(folder / "veri.csv")], "period": "2023-02"})
-    with open_inputs(config) as (engine, sources, _):
+@pytest.fixture(scope="module", params=[".csv", ".parquet"])
+def scanned(tmp_path_factory, request):
+    """ROWS scanned from a CSV file, each record classified, and from a Parquet file of
+    the same text, each distinct code classified once (ROWS has too few records to repeat
+    their codes twice, so one repeat is enough here)."""
+    data = tmp_path_factory.mktemp("aggregate") / f"veri{request.param}"
+    write(data, [HEADER, *ROWS])
+    config = load_config(None, {"data": [str(data)], "period": "2023-02"})
+    with pytest.MonkeyPatch.context() as patch, open_inputs(config) as (engine, sources, _):
+        patch.setattr(aggregate_module, "CODE_REPEATS", 1)
+        assert by_code(engine, sources) == (request.param == ".parquet")
         grouped = scan(engine, sources)
         validated = validate(engine, sources, grouped)
         repeats = repeated_records(engine.concurrent(), sources, grouped.repeated)
-    return grouped, validated, repeats, aggregate(grouped, validated.plates, validated.has_hq), folder / "veri.csv"
+    return grouped, validated, repeats, aggregate(grouped, validated.plates, validated.has_hq), data
 
 
 def sums(frame, *keys: str) -> dict:
@@ -89,8 +93,9 @@ def test_validation_counts_and_repeats(scanned):
     countries = grouped.part("country")
     assert dict(countries.groupby("country")["records"].sum()) == {"DE": 2, "NA": 1, "GB": 2, "US": 2}
     assert dict(grouped.part("hq").groupby("hq_province")["records"].sum()) == {"Ankara": 2, "34": 1, "İstanbul": 2, "41": 2}
+    row = 8 if data.suffix == ".csv" else 7  # a CSV file's first line is its header
     assert repeats == [f"1 kayıt başka bir kaydın birebir aynısı (1 kayıt birden çok kez var); hepsi toplamlara "
-                       f"eklendi; ilk tekrarlar: {data} satır 8"]
+                       f"eklendi; ilk tekrarlar: {data} satır {row}"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
@@ -156,6 +161,21 @@ def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path,
     # an earlier row of the same file, five at most in all.
     assert repeats == ["7 kayıt başka bir kaydın birebir aynısı (4 kayıt birden çok kez var); hepsi toplamlara "
                        f"eklendi; ilk tekrarlar: {files[0]} satır {rows_of_a}; {files[1]} satır {row_of_b}"]
+
+
+@pytest.mark.parametrize("name, codes, expected", [
+    ("repeated.parquet", ["0802", "870323"] * 5, True),
+    ("half.parquet", [f"{8471 + i // 2}" for i in range(10)], True),
+    ("more-than-half.parquet", ["0802", "0802", "0802", "0802", *(f"{8471 + i}" for i in range(6))], False),
+    ("repeated.csv", ["0802", "870323"] * 5, False),
+])
+def test_codes_are_classified_once_when_a_columnar_file_repeats_them(tmp_path, name, codes, expected):
+    """Two records a code at least, in a file whose codes can be read alone: each distinct
+    code is classified once. Fewer repeats, or a CSV file (read whole again for its codes):
+    every record."""
+    write(tmp_path / name, [HEADER[:6], *(["2023", "6", "Ankara", code, "DE", "1"] for code in codes)])
+    with open_inputs(load_config(None, {"data": [str(tmp_path / name)], "period": "2023-06"})) as (engine, sources, _):
+        assert by_code(engine, sources) is expected
 
 
 def test_the_scan_finds_the_repeated_records_in_the_same_pass(scanned):

@@ -140,3 +140,47 @@ def test_a_text_year_and_month_are_accepted_exactly_when_written_as_whole_number
     column, value = ("year", year) if not good_year else ("month", month)
     row = 14 if suffix == ".csv" else 13
     assert f"satır {row}, sütun '{column}', değer '{shown(value)}'" in str(failure), str(failure)
+
+
+code = st.one_of(
+    st.none(),
+    st.sampled_from(["0802", "847130000000", "710239", "03061", "030291000000", "8471", "2844", "284440", "1",
+                     "9999999999999", "", " 0802", "08a2", "٣٣", "0802 "]),
+    st.text(alphabet="0123456789", min_size=1, max_size=14),
+    st.text(alphabet="0123456789 x.", max_size=8),
+)
+record = st.tuples(st.sampled_from(["İstanbul", "34", "Ankara"]), st.sampled_from([1, 2]), code,
+                   st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6), st.sampled_from([float("nan"), 1e16])))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(record, min_size=1, max_size=30))
+def test_classifying_each_code_once_gives_the_table_of_classifying_each_record(records):
+    """Whatever the codes (none, empty, too long, odd, not digits, refined by a longer
+    prefix) and values (none, NaN, too large), the scan that classifies each distinct code
+    once returns exactly the table of the scan that classifies every record."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from reportgen.config import load_config
+    from reportgen.data.aggregate import grouping_mask
+    from reportgen.data.inputs import open_inputs
+    from reportgen.data.queries import aggregate_query
+    from reportgen.technology import refinements
+
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "veri.parquet"
+        pq.write_table(pa.table({"year": pa.array([2023] * len(records), pa.int16()),
+                                 "month": pa.array([r[1] for r in records], pa.int8()),
+                                 "province": [r[0] for r in records], "hs_code": pa.array([r[2] for r in records], pa.string()),
+                                 "country": ["DE"] * len(records), "value_usd": pa.array([r[3] for r in records], pa.float64())}),
+                       data)
+        with open_inputs(load_config(None, {"data": [str(data)], "period": "2023"})) as (engine, sources, _):
+            queries = [aggregate_query([s.records() for s in sources], refinements(), sources[0].keys, engine.record_hash,
+                                       by_code=way) for way in (False, True)]
+            each_record, each_code = (engine.arrow(query) for query in queries)
+    order = [(name, "ascending") for name in each_record.column_names]
+    assert each_code.sort_by(order).equals(each_record.sort_by(order))
+    chapters = each_code.filter(pc.equal(each_code["grouping_set"], grouping_mask("chapter")))
+    assert pc.sum(chapters["records"]).as_py() == len(records)

@@ -8,7 +8,8 @@ GROUPING SETS, one-column GROUPING) that DuckDB, PostgreSQL and Spark all run.
 
 One scan does all the work: each source's columns are turned into canonical typed
 columns (invalid values become NULL and are counted), every record is classified by
-technology level with joins on its code's leading characters, and grouping sets give the
+technology level with joins on its code's leading characters (or, where codes repeat, each
+distinct code once, and the records join that table), and grouping sets give the
 sums by chapter and level, by country and by head-office province (a key no source
 carries, such as a head office or the spelling of a typed year, is not grouped). What
 validation needs rides along as a small ``flags`` key of the first set rather than as
@@ -237,33 +238,52 @@ def _aggregated(keys: frozenset[str]) -> exp.Select:
                                       for columns in sets.values() if columns]))
 
 
-def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]]
+def _classes(code: exp.Column, lengths: Sequence[int]) -> tuple[list[exp.Expression], list[exp.Expression]]:
+    """What a code decides: its chapter, its technology level (the lookup of the longest
+    matching prefix; NULL where the chapter's default applies) and its ``flags`` bits,
+    and the joins to the lookup tables these need."""
+    chapter = _leading(code, 2)
+    level = exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
+                         expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]])
+    flags = exp.Add(this=_flag(exp.not_(exp.Coalesce(this=all_digits(code.copy(), 2, 12), expressions=[exp.false()])),
+                               BAD_CODE),
+                    expression=_flag(_odd_length(code.copy()), ODD_CODE))
+    joins = [exp.Join(this=exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), side="LEFT",
+                      on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=_leading(code, n)))
+             for n in lengths]
+    return [chapter, level, flags], joins
+
+
+def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]], by_code: bool = False
                 ) -> tuple[exp.Select, dict[str, exp.Select]]:
-    """The canonical records of every source with their ``chapter``, ``flags`` and
-    ``level`` (the level ``refinements`` give the code's leading characters, the longest
-    lookup first; NULL where the chapter's default applies), and the lookup tables it joins."""
-    records = _all_records(sources)
-    hs_code = exp.column("hs_code", table="records")
-    flags = exp.Add(this=exp.Add(
-        this=_flag(exp.not_(exp.Coalesce(this=all_digits(hs_code.copy(), 2, 12), expressions=[exp.false()])),
-                   BAD_CODE),
-        expression=_flag(_odd_length(hs_code.copy()), ODD_CODE)),
-        expression=_flag(exp.column("value_usd", table="records").is_(exp.Null()), BAD_VALUE))
+    """The canonical records of every source with their ``chapter``, ``level`` and
+    ``flags``, and the tables it joins. Each record's code is classified, or with
+    ``by_code`` each distinct code once (a table ``codes`` the records join on the whole
+    code): cheaper when codes repeat and the sources can be read twice cheaply."""
+    records = exp.alias_(exp.Subquery(this=_all_records(sources)), "records")
     lengths = sorted(refinements, reverse=True)
-    classified = exp.select(
-        *[exp.column(name, table="records") for name in (*CANONICAL, *SPELLINGS.values())],
-        exp.alias_(_leading(hs_code, 2), "chapter"),
-        exp.alias_(exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
-                                expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]]), "level"),
-        exp.alias_(flags, "flags"),
-    ).from_(exp.alias_(exp.Subquery(this=records), "records"))
-    lookups = {}
-    for n in lengths:
-        classified = classified.join(
-            exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), join_type="left",
-            on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=_leading(hs_code, n)))
-        lookups[f"technology_{n}"] = exp.select("prefix", "level").from_(
-            _values(refinements[n].items(), "technology", ["prefix", "level"]))
+    lookups: dict[str, exp.Select] = {f"technology_{n}": exp.select("prefix", "level").from_(
+        _values(refinements[n].items(), "technology", ["prefix", "level"])) for n in lengths}
+    columns = [exp.column(name, table="records") for name in (*CANONICAL, *SPELLINGS.values())]
+    no_value = _flag(exp.column("value_usd", table="records").is_(exp.Null()), BAD_VALUE)
+    if not by_code:
+        (chapter, level, code_flags), joins = _classes(exp.column("hs_code", table="records"), lengths)
+        classified = exp.select(*columns, exp.alias_(chapter, "chapter"), exp.alias_(level, "level"),
+                                exp.alias_(exp.Add(this=code_flags, expression=no_value), "flags")).from_(records)
+        classified.set("joins", joins)
+        return classified, lookups
+    (chapter, level, code_flags), joins = _classes(exp.column("hs_code", table="distinct_codes"), lengths)
+    distinct = exp.select("hs_code").distinct().from_(records.copy())
+    codes = exp.select(exp.column("hs_code", table="distinct_codes"), exp.alias_(chapter, "chapter"),
+                       exp.alias_(level, "level"), exp.alias_(code_flags, "code_flags")).from_(
+        exp.alias_(exp.Subquery(this=distinct), "distinct_codes"))
+    codes.set("joins", joins)
+    lookups["codes"] = codes
+    unknown = exp.Coalesce(this=exp.column("code_flags", table="c"), expressions=[exp.Literal.number(BAD_CODE)])
+    classified = exp.select(*columns, exp.column("chapter", table="c"), exp.column("level", table="c"),
+                            exp.alias_(exp.Add(this=unknown, expression=no_value), "flags")).from_(records).join(
+        exp.alias_(exp.to_table("codes"), "c"), join_type="left",
+        on=exp.EQ(this=exp.column("hs_code", table="c"), expression=exp.column("hs_code", table="records")))
     return classified, lookups
 
 
@@ -272,13 +292,14 @@ REPEATED_HASHES = -1
 
 
 def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]],
-                    keys: frozenset[str], record_hash: Optional[str] = None) -> exp.Query:
+                    keys: frozenset[str], record_hash: Optional[str] = None, by_code: bool = False) -> exp.Query:
     """The one scan: canonical records of every source, classified and grouped (by the
     optional ``keys`` the sources carry). With the engine's ``record_hash``, the same pass
     also finds the hashes that more than one record has (rows of the grouping set
     ``REPEATED_HASHES``: the hash in ``h``, how many records have it in ``records``), so
-    no second pass reads the data for repeats."""
-    classified, lookups = _classified(sources, refinements)
+    no second pass reads the data for repeats. ``by_code``: classify each distinct code
+    once (``_classified``)."""
+    classified, lookups = _classified(sources, refinements, by_code)
     query: exp.Query = _aggregated(keys)
     if record_hash:
         count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
@@ -352,6 +373,14 @@ def _values(rows, alias: str, columns: list[str]) -> exp.Expression:
 
 def _leading(code: exp.Expression, n: int) -> exp.Expression:
     return exp.Substring(this=code.copy(), start=exp.Literal.number(1), length=exp.Literal.number(n))
+
+
+def code_sample(sources: Sequence[exp.Select], limit: int) -> exp.Select:
+    """How many distinct codes the first ``limit`` records have, and how many records
+    those are."""
+    sample = exp.select("hs_code").from_(exp.alias_(exp.Subquery(this=_all_records(sources)), "records")).limit(limit)
+    return exp.select(exp.Count(this=exp.Distinct(expressions=[exp.column("hs_code")])), exp.Count(this=exp.Star())
+                      ).from_(exp.alias_(exp.Subquery(this=sample), "sample"))
 
 
 def odd_code_example(sources: Sequence[exp.Select]) -> exp.Select:

@@ -53,6 +53,9 @@ class Source:
     path: Optional[Path] = None
     dialect: Optional[Dialect] = field(default=None, compare=False)
     """how a CSV file is written, to find a line DuckDB cannot read"""
+    columnar: bool = False
+    """one column can be read without the others (Parquet, a sheet already in memory), so
+    a pass over the codes alone is cheap"""
 
     def records(self, raw: bool = False, checked: bool = True) -> exp.Select:
         return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked,
@@ -151,7 +154,7 @@ def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOpt
     return Source(label=str(path), relation=table,
                   columns=canonical_columns(str(path), types, options.columns, "duckdb"),
                   guarded=not engine.try_cast, row=row, decimal=found.decimal if found else ".", path=path,
-                  dialect=found)
+                  dialect=found, columnar=found is None)
 
 
 def open_sources(engine: DuckDBEngine, paths: list[Path], options: SourceOptions) -> list[Source]:
