@@ -240,8 +240,8 @@ def _aggregated(keys: frozenset[str]) -> exp.Select:
 
 def _classes(code: exp.Column, lengths: Sequence[int]) -> tuple[list[exp.Expression], list[exp.Expression]]:
     """What a code decides: its chapter, its technology level (the lookup of the longest
-    matching prefix; NULL where the chapter's default applies) and its ``flags`` bits,
-    and the joins to the lookup tables these need."""
+    matching prefix; NULL where the chapter's default applies) and the ``flags`` bits of
+    the code itself, and the joins to the lookup tables these need."""
     chapter = _leading(code, 2)
     level = exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
                          expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]])
