@@ -215,27 +215,44 @@ def _flag(condition: exp.Expression, bit: int) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(bit))], default=exp.Literal.number(0))
 
 
-def _aggregated(keys: frozenset[str]) -> exp.Select:
+CODE_CLASS = "code_class"
+"""with each distinct code classified once, the grouping key that stands for a code's
+chapter and level: one small integer hashes faster than two texts"""
+
+
+def _aggregated(keys: frozenset[str], by_code: bool = False) -> exp.Select:
     """The grouping sets over ``classified``, with only the optional ``keys`` some source
     carries: a column no set groups by is NULL, and its GROUPING bit is set in every row.
     ``grouping_set`` is ``GROUPING(province, …, hq_province)`` written as one-column
-    GROUPINGs times their bits: the same number, and Spark's GROUPING takes one column."""
-    sets = {name: [c for c in columns if c not in OPTIONAL or c in keys] for name, columns in SETS.items()}
+    GROUPINGs times their bits: the same number, and Spark's GROUPING takes one column.
+    ``by_code``: grouped by ``CODE_CLASS``, its chapter and level looked up afterwards."""
+    key = {"chapter": CODE_CLASS, "level": CODE_CLASS} if by_code else {}
+    sets = {name: list(dict.fromkeys(key.get(c, c) for c in columns if c not in OPTIONAL or c in keys))
+            for name, columns in SETS.items()}
     grouped = {c for columns in sets.values() for c in columns}
-    shown = [exp.column(c) if c in grouped else exp.alias_(exp.Null(), c) for c in (*GROUPED, *SPELLINGS.values())]
+    names = list(dict.fromkeys(key.get(c, c) for c in (*GROUPED, *SPELLINGS.values())))
+    shown = [exp.column(c) if c in grouped else exp.alias_(exp.Null(), c) for c in names]
     bits = []
     for i, column in enumerate(GROUPED):
         bit = exp.Literal.number(1 << (len(GROUPED) - 1 - i))
+        column = key.get(column, column)
         bits.append(exp.Mul(this=exp.Grouping(expressions=[exp.column(column)]), expression=bit)
                     if column in grouped else bit)
     total = bits[0]
     for bit in bits[1:]:
         total = exp.Add(this=total, expression=bit)
-    return exp.select("year", "month", *shown, exp.alias_(exp.Sum(this=exp.column("value_usd")), "value"),
-                      exp.alias_(exp.Count(this=exp.Star()), "records"),
-                      exp.alias_(total, "grouping_set")).from_("classified").group_by(
+    query = exp.select("year", "month", *shown, exp.alias_(exp.Sum(this=exp.column("value_usd")), "value"),
+                       exp.alias_(exp.Count(this=exp.Star()), "records"),
+                       exp.alias_(total, "grouping_set")).from_("classified").group_by(
         exp.GroupingSets(expressions=[exp.Tuple(expressions=[exp.column(c) for c in ("year", "month", *columns)])
                                       for columns in sets.values() if columns]))
+    if not by_code:
+        return query
+    columns = ("year", "month", *GROUPED, *SPELLINGS.values(), "value", "records", "grouping_set")
+    return exp.select(*[exp.column(c, table="k" if c in key else "g") for c in columns]).from_(
+        exp.alias_(exp.Subquery(this=query), "g")).join(
+        exp.alias_(exp.to_table("classes"), "k"), join_type="left",
+        on=exp.EQ(this=exp.column(CODE_CLASS, table="k"), expression=exp.column(CODE_CLASS, table="g")))
 
 
 def _classes(code: exp.Column, lengths: Sequence[int]) -> tuple[list[exp.Expression], list[exp.Expression]]:
@@ -259,7 +276,9 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
     """The canonical records of every source with their ``chapter``, ``level`` and
     ``flags``, and the tables it joins. Each record's code is classified, or with
     ``by_code`` each distinct code once (a table ``codes`` the records join on the whole
-    code): cheaper when codes repeat and the sources can be read twice cheaply."""
+    code, for its flags and ``CODE_CLASS`` in place of chapter and level; ``classes``
+    gives those back after the grouping): cheaper when codes repeat and the sources can be
+    read twice cheaply."""
     records = exp.alias_(exp.Subquery(this=_all_records(sources)), "records")
     lengths = sorted(refinements, reverse=True)
     lookups: dict[str, exp.Select] = {f"technology_{n}": exp.select("prefix", "level").from_(
@@ -274,13 +293,17 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
         return classified, lookups
     (chapter, level, code_flags), joins = _classes(exp.column("hs_code", table="distinct_codes"), lengths)
     distinct = exp.select("hs_code").distinct().from_(records.copy())
+    code_class = exp.Window(this=exp.DenseRank(), order=exp.Order(expressions=[
+        exp.Ordered(this=chapter.copy()), exp.Ordered(this=level.copy())]))
     codes = exp.select(exp.column("hs_code", table="distinct_codes"), exp.alias_(chapter, "chapter"),
-                       exp.alias_(level, "level"), exp.alias_(code_flags, "code_flags")).from_(
+                       exp.alias_(level, "level"), exp.alias_(code_flags, "code_flags"),
+                       exp.alias_(code_class, CODE_CLASS)).from_(
         exp.alias_(exp.Subquery(this=distinct), "distinct_codes"))
     codes.set("joins", joins)
     lookups["codes"] = codes
+    lookups["classes"] = exp.select(CODE_CLASS, "chapter", "level").distinct().from_("codes")
     unknown = exp.Coalesce(this=exp.column("code_flags", table="c"), expressions=[exp.Literal.number(BAD_CODE)])
-    classified = exp.select(*columns, exp.column("chapter", table="c"), exp.column("level", table="c"),
+    classified = exp.select(*columns, exp.column(CODE_CLASS, table="c"),
                             exp.alias_(exp.Add(this=unknown, expression=no_value), "flags")).from_(records).join(
         exp.alias_(exp.to_table("codes"), "c"), join_type="left",
         on=exp.EQ(this=exp.column("hs_code", table="c"), expression=exp.column("hs_code", table="records")))
@@ -300,7 +323,7 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
     no second pass reads the data for repeats. ``by_code``: classify each distinct code
     once (``_classified``)."""
     classified, lookups = _classified(sources, refinements, by_code)
-    query: exp.Query = _aggregated(keys)
+    query: exp.Query = _aggregated(keys, by_code)
     if record_hash:
         count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
         nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS.values(), "value")]
