@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..config import Config, DatabaseSource
-from .engine import DatabaseEngine, DuckDBEngine, Engine
+from .engine import DatabaseEngine, DuckDBEngine, Engine, choose_arrow_memory
 from .sources import Source, SourceOptions, find_files, open_database, open_sources
 
 
@@ -24,6 +24,7 @@ all 10 M records against 172 prefixes, spilling, and the scan took twice as long
 @contextmanager
 def open_inputs(config: Config) -> Iterator[tuple[Engine, list[Source], list[Path]]]:
     """The engine, the opened sources and the input files; closed when the block ends."""
+    choose_arrow_memory()
     if config.engine == "spark":
         from .spark import open_spark
 
