@@ -8,7 +8,6 @@ the live preview can keep the figures and charts while an editor changes templat
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import threading
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ from .config import Config
 from .errors import ReportgenError
 from .notices import Notice, about, collecting, enforce_strict, warn
 from .period import Period, creation_date, only_one, parse_periods, require_period
-from .processes import Ahead, Beside, Idle, in_processes, long_lived
+from .processes import Ahead, Beside, Idle, import_all, in_processes, long_lived
 
 if TYPE_CHECKING:
     from .data.sections import ExtraTable
@@ -248,7 +247,7 @@ def _figures(config: Config, aggregates, period: Period) -> tuple["Figures", lis
 def _import_in_background(*modules: str) -> threading.Thread:
     """Import the presentation stage's heavy modules while the engine reads the data: the
     engine works outside Python's lock, so the two overlap on two cores."""
-    thread = threading.Thread(target=lambda: [importlib.import_module(m) for m in modules], daemon=True)
+    thread = threading.Thread(target=import_all, args=(modules,), daemon=True)
     thread.start()
     return thread
 

@@ -153,6 +153,43 @@ def test_refinements_hold_the_longer_prefixes_only():
     assert "84" not in lookups[4] and "8405" not in lookups[4]  # the chapter's default decides these
 
 
+def test_a_shorter_lookup_holds_the_start_of_every_longer_prefix_and_says_it_is_refined():
+    from reportgen.data.queries import lookup_rows
+
+    rows = lookup_rows({6: {"710239": "dusuk", "84111": "yuksek"}, 4: {"7102": "imalat-disi", "8471": "yuksek"}})
+    assert sorted(rows[4]) == [("7102", "imalat-disi", True), ("8411", None, True), ("8471", "yuksek", False)]
+    assert sorted(rows[6]) == [("710239", "dusuk", False), ("84111", "yuksek", False)]
+
+
+def test_the_engine_gives_every_record_the_level_of_its_longest_listed_prefix(tmp_path):
+    """The scan's lookups (the shortest prefix first, a longer one only where the shorter
+    row is refined) against the longest-prefix rule, for codes at, under and beside every
+    listed prefix, through the records view that editors' sections read."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from reportgen.config import load_config
+    from reportgen.data.engine import compile_sql
+    from reportgen.data.extra import names_of
+    from reportgen.data.inputs import open_inputs
+    from reportgen.data.queries import records_view
+
+    rng = random.Random(7)
+    codes = sorted({code for prefix in technology.mapping() for code in (
+        prefix, (prefix + "0000")[:6], (prefix + "".join(rng.choices("0123456789", k=10)))[:12],
+        *([prefix[:-1] + str((int(prefix[-1]) + 1) % 10)] if len(prefix) > 2 else []))})
+    data = tmp_path / "kodlar.parquet"
+    pq.write_table(pa.table({"year": [2023] * len(codes), "month": [1] * len(codes), "province": ["Ankara"] * len(codes),
+                             "hs_code": codes, "country": ["DE"] * len(codes), "value_usd": [1.0] * len(codes)}), data)
+    config = load_config(None, {"data": [str(data)], "period": "2023-01"})
+    with open_inputs(config) as (engine, sources, _):
+        view = records_view([s.records() for s in sources], technology.refinements(), names_of(config, {"Ankara": 6}))
+        found = dict(engine.con.execute(f"SELECT hs_code, technology FROM ({compile_sql(view, 'duckdb')})").fetchall())
+    assert len(codes) > 1200 and found == {code: technology.classify(code) for code in codes}
+
+
 def _table(tmp_path, rows: list[str], chapters=range(1, 100)):
     path = tmp_path / "technology.csv"
     body = [f"{c:02d},-,dusuk" for c in chapters]

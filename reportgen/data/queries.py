@@ -258,17 +258,38 @@ def _aggregated(keys: frozenset[str], by_code: bool = False) -> exp.Select:
 def _classes(code: exp.Column, lengths: Sequence[int]) -> tuple[list[exp.Expression], list[exp.Expression]]:
     """What a code decides: its chapter, its technology level (the lookup of the longest
     matching prefix; NULL where the chapter's default applies) and the ``flags`` bits of
-    the code itself, and the joins to the lookup tables these need."""
+    the code itself, and the joins to the lookup tables these need: the shortest prefix
+    first, each longer one only where the shorter lookup says it is ``refined``
+    (``lookup_rows``). Elsewhere the longer join's key is NULL, which costs an engine far
+    less than a lookup: most records need one lookup, not one per prefix length."""
     chapter = _leading(code, 2)
     level = exp.Coalesce(this=exp.column("level", table=f"t{lengths[0]}"),
                          expressions=[exp.column("level", table=f"t{n}") for n in lengths[1:]])
     flags = exp.Add(this=_flag(exp.not_(exp.Coalesce(this=all_digits(code.copy(), 2, 12), expressions=[exp.false()])),
                                BAD_CODE),
                     expression=_flag(_odd_length(code.copy()), ODD_CODE))
-    joins = [exp.Join(this=exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), side="LEFT",
-                      on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=_leading(code, n)))
-             for n in lengths]
+    joins, shorter = [], None
+    for n in reversed(lengths):
+        key = _leading(code, n)
+        if shorter is not None:
+            key = _guard(exp.column("refined", table=f"t{shorter}"), key)
+        joins.append(exp.Join(this=exp.alias_(exp.to_table(f"technology_{n}"), f"t{n}"), side="LEFT",
+                              on=exp.EQ(this=exp.column("prefix", table=f"t{n}"), expression=key)))
+        shorter = n
     return [chapter, level, flags], joins
+
+
+def lookup_rows(refinements: Mapping[int, Mapping[str, str]]) -> dict[int, list[tuple[str, Optional[str], bool]]]:
+    """Each prefix length's lookup table as ``(prefix, level, refined)`` rows. A shorter
+    length also holds the start of every longer prefix (its level NULL where it decides
+    none itself), ``refined`` where a longer prefix starts with it: every code a longer
+    prefix matches finds its start here first, so the longer lookup is needed only there."""
+    tables = {}
+    for n in refinements:
+        starts = {prefix[:n] for m in refinements if m > n for prefix in refinements[m]}
+        levels: dict[str, Optional[str]] = {**dict.fromkeys(starts), **refinements[n]}
+        tables[n] = [(prefix, level, prefix in starts) for prefix, level in levels.items()]
+    return tables
 
 
 def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]], by_code: bool = False
@@ -281,8 +302,8 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
     read twice cheaply."""
     records = _records(sources)
     lengths = sorted(refinements, reverse=True)
-    lookups: dict[str, exp.Select] = {f"technology_{n}": exp.select("prefix", "level").from_(
-        _values(refinements[n].items(), "technology", ["prefix", "level"])) for n in lengths}
+    lookups: dict[str, exp.Select] = {f"technology_{n}": exp.select("prefix", "level", "refined").from_(
+        _values(rows, "technology", ["prefix", "level", "refined"])) for n, rows in lookup_rows(refinements).items()}
     columns = [exp.column(name, table="records") for name in (*CANONICAL, *SPELLINGS.values())]
     no_value = _flag(exp.column("value_usd", table="records").is_(exp.Null()), BAD_VALUE)
     if not by_code:

@@ -16,7 +16,6 @@ Three readers, fastest first, each used only where it gives the table the next o
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import zipfile
@@ -33,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataError
+from ..processes import uncollected
 
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
@@ -54,31 +54,17 @@ def read_sheet(path: Path, sheet_name: Optional[str]) -> pa.Table:
         name = _worksheet(path, sheet_name)
         read = _arrow_table(path, name)
         if read is None:
-            with _calamine_rows(path, name) as rows, _uncollected():
+            with _calamine_rows(path, name) as rows, uncollected():
                 read = _table(path, rows)
         table, gaps = read
         if gaps and _has_error_cells(path):
-            with _openpyxl_rows(path, name) as rows, _uncollected():
+            with _openpyxl_rows(path, name) as rows, uncollected():
                 table, _ = _table(path, rows)
         return table
     except DataError:
         raise
     except Exception as exc:  # noqa: BLE001 - zip, XML and the readers' own error types
         raise DataError(f"XLSX dosyası açılamadı (bozuk ya da XLSX değil: {type(exc).__name__})", file=path) from None
-
-
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """The garbage collector held off while rows become columns: a list for each row and
-    a tuple for each column hold no cycles, and the collector would otherwise walk them
-    again and again as they pile up (a fifth of the read of a large sheet)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _has_error_cells(path: Path) -> bool:
