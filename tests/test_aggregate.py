@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -276,3 +277,20 @@ def test_a_key_one_source_has_is_grouped_for_all(tmp_path):
         validate(engine, sources, scan(engine, sources))
     assert str(error.value) == (f"Veri hatası (dosya {text}, satır 3, sütun 'year', değer '2023.0'): "
                                 "yıl dört haneli bir sayı olmalı")
+
+
+def test_the_scan_profile_runs_the_query_the_build_scans_with(tmp_path):
+    """``benchmarks/scan.py`` on a CSV file of ROWS: it says the scan classifies every
+    record, times the scan, the scan without the repeated-record search and the floor, and
+    prints DuckDB's profile of the scan with its grouping operators."""
+    data = tmp_path / "veri.csv"
+    write(data, [HEADER, *ROWS])
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "scan.py"
+    result = subprocess.run([sys.executable, str(script), str(data), "--runs", "1"], capture_output=True, text=True,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "veri.csv: the scan classifies every record"
+    assert [line.split(":")[0] for line in lines[1:5]] == [
+        "scan", "scan without the repeated-record search", "floor", "profile of one scan"]
+    assert any(line.strip().startswith("HASH_GROUP_BY") for line in lines[5:])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Optional
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from sqlglot import exp
 
 from ..errors import DataError
 from ..technology import chapter_defaults, refinements
@@ -73,11 +74,17 @@ def scan(engine: Engine, sources: list[Source]) -> Grouped:
     """Read every record once, for the sums, the validation counts and the repeated
     records; a file that cannot be read is named, with its line where the file has one."""
     try:
-        keys = frozenset().union(*(s.keys for s in sources))
-        return Grouped.of(engine.arrow(aggregate_query([s.records() for s in sources], refinements(), keys,
-                                                       engine.record_hash, by_code(engine, sources))))
+        return Grouped.of(engine.arrow(scan_query(engine, sources)))
     except Exception as exc:  # noqa: BLE001 - each engine has its own error types
         raise _unreadable(engine, sources, exc) from None
+
+
+def scan_query(engine: Engine, sources: list[Source], record_hash: bool = True) -> exp.Query:
+    """The scan's query as ``scan`` runs it (``benchmarks/scan.py`` times it too); without
+    ``record_hash``, with no search for repeated records."""
+    keys = frozenset().union(*(s.keys for s in sources))
+    return aggregate_query([s.records() for s in sources], refinements(), keys,
+                           engine.record_hash if record_hash else None, by_code(engine, sources))
 
 
 def by_code(engine: Engine, sources: list[Source]) -> bool:
