@@ -26,6 +26,7 @@ from reportgen.config import load_config
 from reportgen.data.aggregate import by_code, scan_query
 from reportgen.data.engine import DuckDBEngine, compile_sql
 from reportgen.data.inputs import open_inputs
+from reportgen.data.queries import records_of
 from reportgen.data.sources import Source
 
 def floor_query(sources: list[Source]) -> exp.Query:
@@ -40,12 +41,9 @@ def floor_query(sources: list[Source]) -> exp.Query:
                                 column["country"].as_("country"),
                                 exp.TryCast(this=column["value_usd"], to=exp.DataType.build("DOUBLE")).as_("value"))
                      .from_(source.relation))
-    records = parts[0]
-    for part in parts[1:]:
-        records = exp.union(records, part, distinct=False)
     sets = [("year", "month", "province", "chapter"), ("year", "month", "province", "country")]
     return exp.select("year", "month", "province", "chapter", "country", exp.Sum(this=exp.column("value"))) \
-        .from_(exp.alias_(exp.Subquery(this=records), "records")) \
+        .from_(records_of(parts)) \
         .group_by(exp.GroupingSets(expressions=[exp.Tuple(expressions=[exp.column(c) for c in s]) for s in sets]))
 
 

@@ -300,7 +300,7 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
     code, for its flags and ``CODE_CLASS`` in place of chapter and level; ``classes``
     gives those back after the grouping): cheaper when codes repeat and the sources can be
     read twice cheaply."""
-    records = _records(sources)
+    records = records_of(sources)
     lengths = sorted(refinements, reverse=True)
     lookups: dict[str, exp.Select] = {f"technology_{n}": exp.select("prefix", "level", "refined").from_(
         _values(rows, "technology", ["prefix", "level", "refined"])) for n, rows in lookup_rows(refinements).items()}
@@ -422,14 +422,14 @@ def _leading(code: exp.Expression, n: int) -> exp.Expression:
 def code_sample(sources: Sequence[exp.Select], limit: int) -> exp.Select:
     """How many distinct codes the first ``limit`` records have, and how many records
     those are."""
-    sample = exp.select("hs_code").from_(_records(sources)).limit(limit)
+    sample = exp.select("hs_code").from_(records_of(sources)).limit(limit)
     return exp.select(exp.Count(this=exp.Distinct(expressions=[exp.column("hs_code")])), exp.Count(this=exp.Star())
                       ).from_(exp.alias_(exp.Subquery(this=sample), "sample"))
 
 
 def odd_code_example(sources: Sequence[exp.Select]) -> exp.Select:
     """The smallest code with an odd number of digits, for the warning that shows one."""
-    return exp.select(exp.Min(this=exp.column("hs_code"))).from_(_records(sources)).where(
+    return exp.select(exp.Min(this=exp.column("hs_code"))).from_(records_of(sources)).where(
         _odd_length(exp.column("hs_code")))
 
 
@@ -475,7 +475,7 @@ ORDER BY row_number
 """
 
 
-def _records(sources: Sequence[exp.Select]) -> exp.Expression:
+def records_of(sources: Sequence[exp.Select]) -> exp.Expression:
     """Every source's canonical records as one relation named ``records``."""
     return exp.alias_(exp.Subquery(this=_all_records(sources)), "records")
 
