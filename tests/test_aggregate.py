@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import Counter
 import subprocess
 import sys
 from decimal import Decimal
@@ -15,11 +16,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportgen.config import load_config
 from reportgen.data import aggregate as aggregate_module
-from reportgen.data.aggregate import aggregate, by_code, grouping_mask, scan
+from reportgen.data.aggregate import aggregate, by_code, grouping_mask, listed_repeats, scan
 from reportgen.data.inputs import open_inputs
+from reportgen.data.queries import HASH_LISTS
 from reportgen.data.validate import repeated_records, validate
 
 HEADER = ["year", "month", "province", "hs_code", "country", "value_usd", "hq_province"]
@@ -213,6 +217,21 @@ def test_the_scan_finds_the_repeated_records_in_the_same_pass(scanned):
     grouped = scanned[0]
     assert [count for _, count in grouped.repeated] == [2]
     assert "h" not in grouped.table.column_names and -1 not in set(grouped.table["grouping_set"].to_pylist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(hashes=st.lists(st.one_of(st.integers(0, 2**64 - 1), st.integers(0, 40)), max_size=80),
+       groups=st.integers(0, 5), chunk=st.integers(1, 7))
+def test_listed_hashes_give_each_repeated_hash_and_how_many_records_have_it(hashes, groups, chunk):
+    """However the scan's lists of record hashes come (the lists by hash modulo
+    ``HASH_LISTS``, NULL rows of the grouping sets between them, Arrow chunks that are
+    slices of one array): exactly the hashes more than one record has, each with its count."""
+    lists = [[h for h in hashes if h % HASH_LISTS == k] for k in range(HASH_LISTS)]
+    rows = [row for listed in lists if listed for row in ([None] * groups + [listed])] + [None] * groups
+    whole = pa.array(rows, pa.list_(pa.uint64()))
+    chunked = pa.chunked_array([whole.slice(i, chunk) for i in range(0, len(whole), chunk)], whole.type)
+    expected = sorted((h, n) for h, n in Counter(hashes).items() if n > 1)
+    assert sorted(listed_repeats(chunked)) == expected
 
 
 def test_without_a_repeated_hash_nothing_more_is_read(tmp_path):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
@@ -47,9 +48,11 @@ class Grouped:
         if "h" not in scanned.column_names:
             return cls(scanned)
         hashes = pc.equal(scanned["grouping_set"], REPEATED_HASHES)
+        table = scanned.drop_columns(["h"]).filter(pc.invert(hashes))
+        if pa.types.is_list(scanned.schema.field("h").type):
+            return cls(table, listed_repeats(scanned["h"]))
         repeated = scanned.filter(hashes)
-        return cls(scanned.filter(pc.invert(hashes)).drop_columns(["h"]),
-                   tuple(zip(repeated["h"].to_pylist(), repeated["records"].to_pylist())))
+        return cls(table, tuple(zip(repeated["h"].to_pylist(), repeated["records"].to_pylist())))
 
     @cached_property
     def _parts(self) -> dict[str, pd.DataFrame]:
@@ -62,6 +65,22 @@ class Grouped:
 
     def part(self, name: str) -> pd.DataFrame:
         return self._parts[name]
+
+
+def listed_repeats(lists: pa.ChunkedArray) -> tuple[tuple[int, int], ...]:
+    """Each hash that more than one record has, and how many have it, from the scan's
+    lists of every record's hash (``queries.HASH_LISTS``; NULL in the other rows): each
+    list sorted on its own, equal neighbours counted."""
+    found: list[tuple[int, int]] = []
+    for chunk in lists.chunks:
+        values, offsets = chunk.values.to_numpy(), chunk.offsets.to_numpy()
+        for row in np.flatnonzero(chunk.is_valid().to_numpy(zero_copy_only=False)):
+            ordered = np.sort(values[offsets[row]:offsets[row + 1]])
+            same = ordered[1:] == ordered[:-1]
+            if same.any():
+                repeated, extra = np.unique(ordered[1:][same], return_counts=True)
+                found += zip(repeated.tolist(), (extra + 1).tolist())
+    return tuple(found)
 
 
 CODE_SAMPLE = 100_000
@@ -84,7 +103,7 @@ def scan_query(engine: Engine, sources: list[Source], record_hash: bool = True) 
     ``record_hash``, with no search for repeated records."""
     keys = frozenset().union(*(s.keys for s in sources))
     return aggregate_query([s.records() for s in sources], refinements(), keys,
-                           engine.record_hash if record_hash else None, by_code(engine, sources))
+                           engine.record_hash if record_hash else None, by_code(engine, sources), engine.hashes_listed)
 
 
 def by_code(engine: Engine, sources: list[Source]) -> bool:

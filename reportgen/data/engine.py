@@ -40,6 +40,8 @@ class Engine(Protocol):
     dialect: str
     record_hash: str | None
     """a 64-bit hash function of the engine, for a cheap first pass over repeated records"""
+    hashes_listed: bool
+    """the scan lists every record's hash for Python to sort, rather than grouping them"""
     try_cast: bool
     """its TRY_CAST gives NULL for text it cannot read (else the cast raises)"""
 
@@ -60,6 +62,9 @@ class DuckDBEngine:
     dialect = "duckdb"
     record_hash = "hash"
     """the function that hashes a whole record to 64 bits, for finding repeated records"""
+    hashes_listed = True
+    """its table of one group per record costs more than listing the hashes and sorting
+    them with numpy: about 0.4 s more of a build from 10 M records"""
     try_cast = True
 
     def __init__(self, connection, readable: Sequence[Path] = ()) -> None:
@@ -108,6 +113,7 @@ class DatabaseEngine:
 
     record_hash = None
     """no portable 64-bit hash across databases: repeats are grouped on every column"""
+    hashes_listed = False
     try_cast = False
     """not every database has TRY_CAST: text is checked before each cast"""
 

@@ -332,30 +332,44 @@ def _classified(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping
 
 
 REPEATED_HASHES = -1
-"""the ``grouping_set`` of the scan's rows that are record hashes more than one record has"""
+"""the ``grouping_set`` of the scan's rows that carry record hashes (in ``h``)"""
+HASH_LISTS = 16
+"""lists the scan returns every record's hash in, by the hash modulo this: a repeated hash
+is in one list, so the lists are sorted apart, each small enough to stay in cache"""
 
 
 def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Mapping[str, str]],
-                    keys: frozenset[str], record_hash: Optional[str] = None, by_code: bool = False) -> exp.Query:
+                    keys: frozenset[str], record_hash: Optional[str] = None, by_code: bool = False,
+                    hashes_listed: bool = False) -> exp.Query:
     """The one scan: canonical records of every source, classified and grouped (by the
     optional ``keys`` the sources carry). With the engine's ``record_hash``, the same pass
-    also finds the hashes that more than one record has (rows of the grouping set
-    ``REPEATED_HASHES``: the hash in ``h``, how many records have it in ``records``), so
-    no second pass reads the data for repeats. ``by_code``: classify each distinct code
-    once (``_classified``)."""
+    also gives what finds repeated records, in rows of the grouping set ``REPEATED_HASHES``:
+    with ``hashes_listed``, every record's hash in ``HASH_LISTS`` lists (``h``), for the
+    caller to sort; otherwise each hash that more than one record has (``h``) and how many
+    records have it (``records``). Either way no second pass reads the data for repeats.
+    ``by_code``: classify each distinct code once (``_classified``)."""
     classified, lookups = _classified(sources, refinements, by_code)
     query: exp.Query = _aggregated(keys, by_code)
     if record_hash:
-        count, hashed = exp.Count(this=exp.Star()), _record_hash(record_hash)
-        nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS.values(), "value")]
-        hashes = exp.select(*nulls, exp.alias_(count, "records"),
-                            exp.alias_(exp.Literal.number(REPEATED_HASHES), "grouping_set"),
-                            exp.alias_(hashed, "h")).from_("classified") \
-            .group_by(hashed.copy()).having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
-        query = exp.union(query.select(exp.alias_(exp.Null(), "h")), hashes, distinct=False)
+        query = exp.union(query.select(exp.alias_(exp.Null(), "h")), _hashes(record_hash, hashes_listed),
+                          distinct=False)
     for name, body in lookups.items():
         query = query.with_(name, as_=body)
     return query.with_("classified", as_=classified)
+
+
+def _hashes(record_hash: str, listed: bool) -> exp.Select:
+    """The scan's rows of record hashes (see ``aggregate_query``)."""
+    hashed = _record_hash(record_hash)
+    nulls = [exp.alias_(exp.Null(), name) for name in ("year", "month", *GROUPED, *SPELLINGS.values(), "value")]
+    flagged = exp.alias_(exp.Literal.number(REPEATED_HASHES), "grouping_set")
+    if listed:
+        return exp.select(*nulls, exp.alias_(exp.Null(), "records"), flagged,
+                          exp.alias_(exp.ArrayAgg(this=hashed), "h")).from_("classified").group_by(
+            exp.Mod(this=hashed.copy(), expression=exp.Literal.number(HASH_LISTS)))
+    count = exp.Count(this=exp.Star())
+    return exp.select(*nulls, exp.alias_(count, "records"), flagged, exp.alias_(hashed, "h")).from_("classified") \
+        .group_by(hashed.copy()).having(exp.GT(this=count.copy(), expression=exp.Literal.number(1)))
 
 
 RECORDS_VIEW = """

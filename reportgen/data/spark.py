@@ -40,6 +40,8 @@ class SparkEngine:
 
     dialect = "spark"
     record_hash = "xxhash64"
+    hashes_listed = False
+    """lists of every hash would be boxed objects in the JVM's heap: Spark groups them"""
     try_cast = True
 
     def __init__(self, session: "SparkSession") -> None:
