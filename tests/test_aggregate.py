@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from reportgen.config import load_config
 from reportgen.data import aggregate as aggregate_module
-from reportgen.data.aggregate import aggregate, by_code, grouping_mask, listed_repeats, scan
+from reportgen.data.aggregate import aggregate, by_code, grouping_mask, listed_repeats, lists_fit, scan
 from reportgen.data.inputs import open_inputs
 from reportgen.data.queries import HASH_LISTS
 from reportgen.data.validate import repeated_records, validate
@@ -138,12 +138,13 @@ def write(path, rows: list[list[str]]) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-@pytest.mark.parametrize("way", ["few repeats", "colliding hashes", "many repeats"])
+@pytest.mark.parametrize("way", ["few repeats", "colliding hashes", "many repeats", "hashes grouped"])
 def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path, monkeypatch, way, suffix):
     """Few records with a repeated hash are compared in Python, many in the engine; a hash
     that collides for every record must still report only records equal in every column
     (1.5 and 1.50 are one value, 1.5 and 1.6 are not), whether the file is text to parse
-    or typed."""
+    or typed, and whether the scan lists every hash or (for more records than
+    ``LISTED_RECORDS``) groups them in the engine."""
     import reportgen.data.validate as validate_module
 
     first = [HEADER, *ROWS, ["2023", "2", "Kocaeli", "870323", "GB", "-5.50", "İstanbul"], ROWS[0], ROWS[1]]
@@ -159,6 +160,9 @@ def test_repeated_records_are_the_same_whichever_way_they_are_compared(tmp_path,
             monkeypatch.setattr(type(engine), "record_hash", "everything_alike")
         if way == "many repeats":
             monkeypatch.setattr(validate_module, "MANY_REPEATS", 1)
+        if way == "hashes grouped":
+            monkeypatch.setattr(aggregate_module, "LISTED_RECORDS", 10)
+        assert lists_fit(sources) is (way != "hashes grouped")
         grouped = scan(engine, sources)
         validate(engine, sources, grouped)
         assert grouped.repeated is not None
@@ -217,6 +221,29 @@ def test_the_scan_finds_the_repeated_records_in_the_same_pass(scanned):
     grouped = scanned[0]
     assert [count for _, count in grouped.repeated] == [2]
     assert "h" not in grouped.table.column_names and -1 not in set(grouped.table["grouping_set"].to_pylist())
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_each_file_says_how_many_records_it_holds_at_most_before_it_is_read(tmp_path, suffix):
+    """A Parquet file's and a sheet's row counts, a CSV file's lines (its header, its
+    records and a quoted line end): what decides whether the scan may list every record's hash."""
+    from openpyxl import Workbook
+
+    rows = [HEADER, *ROWS, ["2023", "2", "Kocaeli", "870323", "GB", "7", "İstanbul\nMerkez"]]
+    path = tmp_path / f"veri{suffix}"
+    if suffix == ".xlsx":
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    else:
+        write(path, rows)
+    config = load_config(None, {"data": [str(path)], "period": "2023-02"})
+    with open_inputs(config) as (engine, sources, _):
+        records = len(rows) - 1
+        expected = path.read_bytes().count(b"\n") + 1 if suffix == ".csv" else records
+        assert [s.most_records for s in sources] == [expected]
+        assert expected >= records
 
 
 @settings(max_examples=150, deadline=None)

@@ -103,7 +103,21 @@ def scan_query(engine: Engine, sources: list[Source], record_hash: bool = True) 
     ``record_hash``, with no search for repeated records."""
     keys = frozenset().union(*(s.keys for s in sources))
     return aggregate_query([s.records() for s in sources], refinements(), keys,
-                           engine.record_hash if record_hash else None, by_code(engine, sources), engine.hashes_listed)
+                           engine.record_hash if record_hash else None, by_code(engine, sources),
+                           engine.hashes_listed and lists_fit(sources))
+
+
+LISTED_RECORDS = 16_000_000
+"""records, at most, whose hashes the scan lists: 8 bytes each, in DuckDB's lists and again
+in their result, which cannot spill to disk: up to 256 MB, half of its memory
+(``inputs.MEMORY_LIMIT``; 30 M records ran out of it). Beyond, or with no bound known, it
+groups them, spilling"""
+
+
+def lists_fit(sources: list[Source]) -> bool:
+    """Whether the files' records are known to be few enough for their hashes to be listed."""
+    bounds = [source.most_records for source in sources]
+    return None not in bounds and sum(bounds) <= LISTED_RECORDS
 
 
 def by_code(engine: Engine, sources: list[Source]) -> bool:

@@ -10,11 +10,14 @@ relational API: no path is ever pasted into SQL.
 from __future__ import annotations
 
 import glob
+import mmap
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Union
 
 import duckdb
+import numpy as np
 from sqlglot import exp
 
 from ..config import Columns, CsvOptions, DatabaseSource, XlsxOptions
@@ -31,6 +34,8 @@ REQUIRED = ("year", "month", "province", "hs_code", "country", "value_usd")
 OPTIONAL = ("hq_province",)
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".xlsx": "xlsx"}
 KINDS = ("integer", "float", "decimal", "text")
+COUNTED_BYTES = 1 << 24
+"""a CSV file's line ends are counted this many bytes at a time"""
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,9 @@ class Source:
     columnar: bool = False
     """one column can be read without the others (Parquet, a sheet already in memory), so
     a pass over the codes alone is cheap"""
+    most_records: Optional[int] = None
+    """how many records the file holds at most, known before reading it: a Parquet file's
+    or a sheet's rows, a CSV file's lines (None: a database)"""
 
     def records(self, raw: bool = False, checked: bool = True) -> exp.Select:
         return canonical(self.relation, self.columns, self.decimal, self.row, raw=raw, checked=checked,
@@ -122,7 +130,8 @@ class SourceOptions:
 
 
 def _open_relation(con: duckdb.DuckDBPyConnection, path: Path, options: SourceOptions):
-    """The DuckDB relation of a file, its row-number column and its CSV dialect."""
+    """The DuckDB relation of a file, its row-number column, its CSV dialect and the most
+    records it can hold (``Source.most_records``)."""
     kind = FORMATS[path.suffix.lower()]
     if kind == "csv":
         found = dialect(path, options.csv, [getattr(options.columns, c) for c in REQUIRED], reader_checks_utf8=True)
@@ -134,15 +143,31 @@ def _open_relation(con: duckdb.DuckDBPyConnection, path: Path, options: SourceOp
         relation = con.read_csv(str(readable), header=True, auto_detect=False, sep=found.delimiter, quotechar='"',
                                 escapechar='"', encoding="utf-8", columns={n: "VARCHAR" for n in names},
                                 strict_mode=True)
-        return relation, exp.Window(this=exp.RowNumber()) + exp.Literal.number(1), found
+        return relation, exp.Window(this=exp.RowNumber()) + exp.Literal.number(1), found, lines(readable)
     if kind == "parquet":
-        return con.read_parquet(str(path), file_row_number=True), exp.column("file_row_number") + 1, None
-    return con.from_arrow(read_sheet(path, options.xlsx.sheet)), exp.column("_xlsx_row"), None
+        (rows,), = con.sql("SELECT sum(num_rows) FROM parquet_file_metadata($path)", params={"path": str(path)}).fetchall()
+        return con.read_parquet(str(path), file_row_number=True), exp.column("file_row_number") + 1, None, rows
+    sheet = read_sheet(path, options.xlsx.sheet)
+    return con.from_arrow(sheet), exp.column("_xlsx_row"), None, sheet.num_rows
+
+
+def lines(path: Path) -> int:
+    """How many lines a file has, at least as many as its records (a quoted field may hold
+    a line end): counted in the mapped file by numpy, a slice at a time."""
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return 0
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            data = np.frombuffer(mapped, np.uint8)
+            ends = sum(int(np.count_nonzero(data[i:i + COUNTED_BYTES] == ord("\n")))
+                       for i in range(0, len(data), COUNTED_BYTES))
+            del data
+    return ends + 1
 
 
 def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOptions) -> Source:
     try:
-        relation, row, found = _open_relation(engine.con, path, options)
+        relation, row, found, most = _open_relation(engine.con, path, options)
         name = f"kaynak_{index}"
         relation.create_view(name)
         table = exp.to_table(name)
@@ -154,7 +179,7 @@ def open_source(engine: DuckDBEngine, path: Path, index: int, options: SourceOpt
     return Source(label=str(path), relation=table,
                   columns=canonical_columns(str(path), types, options.columns, "duckdb"),
                   guarded=not engine.try_cast, row=row, decimal=found.decimal if found else ".", path=path,
-                  dialect=found, columnar=found is None)
+                  dialect=found, columnar=found is None, most_records=most)
 
 
 def open_sources(engine: DuckDBEngine, paths: list[Path], options: SourceOptions) -> list[Source]:
