@@ -16,7 +16,9 @@ typed columns (integers and floats) or text columns, Parquet or CSV; and one XLS
 provinces and products at random, not as the sample data do, so nothing is tuned to them.
 
 Every measurement is the whole process with its imports: wall seconds measured from
-outside, peak memory as the largest resident set of the process and its children. The
+outside, peak memory as the largest resident set of the process and its children. Each
+way's process imports only what that way needs: this script imports the standard library
+at the top and everything else where it is used. The
 pandas and Polars ways only read the file and group it twice (by chapter and by country);
 reportgen's data stages also validate every value, classify technology, find repeated
 records and sum exactly. Generated files go to ``benchmarks/data/`` (git-ignored).
@@ -49,14 +51,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-
-import reportgen
-from reportgen.serve import POLL_SECONDS
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
@@ -96,6 +94,11 @@ SHAPES_HEAD = ["| shape | format | reportgen total | peak MB | data stages | pan
 def generate(shape: Shape, rows: int) -> Path:
     """Records spread at random: provinces weighted like real exports, products and
     countries uniform."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
     from reportgen.reference import country_codes, provinces
 
     path = DATA / f"{shape.name}-{rows}.{shape.file_format}"
@@ -317,6 +320,9 @@ def main() -> None:
     if args.way:
         run_way(args.way[0], Path(args.way[1]), args.period, args.out)
         return
+    import reportgen
+    from reportgen.serve import POLL_SECONDS
+
     compileall.compile_dir(Path(reportgen.__file__).parent, quiet=1)
     lines = [f"Measured {dt.date.today().isoformat()} by `benchmarks/run.py`.", "",
              f"Machine: {machine()}.", "", f"Versions: {versions()}.", "",
