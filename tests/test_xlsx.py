@@ -113,6 +113,33 @@ def test_a_shared_empty_text_is_null_in_every_reader(tmp_path):
     assert fast.equals(table_or_error(tmp_path / "veri.xlsx", _openpyxl_rows)[0])
 
 
+@pytest.mark.parametrize("header, rows, fast", [
+    (["yıl", "değer"], [[2023, 1.5], [2024, 2.5]], True),
+    (["yıl", None, "değer"], [[2023, 7, 1.5], [2024, 8, 2.5]], False),
+    (["yıl", "değer"], [[2023, 1.5, "not"], [2024, 2.5, None]], False),
+    ([None, "yıl", "değer"], [[None, 2023, 1.5], [None, 2024, 2.5]], True),
+], ids=["header-over-every-column", "a-gap-in-the-header", "a-column-past-the-header", "from-column-b"])
+@pytest.mark.parametrize("references", [True, False], ids=["cell-references", "no-cell-references"])
+def test_the_fast_reader_reads_only_a_sheet_whose_every_column_has_a_header_cell(tmp_path, header, rows, fast,
+                                                                                references):
+    """fastexcel names a column that has no header cell itself; the sheet then goes to
+    calamine's rows, which say so. A writer may leave out the cells' references (``A1``),
+    which are optional: the cells then follow one another."""
+    write_sheet(tmp_path / "yer.xlsx", [header, *rows], shared_strings=True)
+    with zipfile.ZipFile(tmp_path / "yer.xlsx") as source, zipfile.ZipFile(tmp_path / "veri.xlsx", "w") as target:
+        for part in source.namelist():
+            data = source.read(part)
+            target.writestr(part, data if references or "worksheets/" not in part else re.sub(rb'(<c) r="[A-Z]+[0-9]+"', rb"\1", data))
+    assert references or b' r="A' not in zipfile.ZipFile(tmp_path / "veri.xlsx").read("xl/worksheets/sheet1.xml")
+    read = xlsx._arrow_table(tmp_path / "veri.xlsx", "Veri")
+    calamine = table_or_error(tmp_path / "veri.xlsx", _calamine_rows)
+    if not fast:
+        assert read is None and isinstance(calamine, tuple)
+        return
+    assert read is not None and read[0].equals(calamine[0]), (read, calamine)
+    assert read[0].column_names == [name for name in header if name] + ["_xlsx_row"]
+
+
 def table_or_error(path: Path, reader) -> tuple | str:
     try:
         with reader(path, "Veri") as rows:
