@@ -354,8 +354,8 @@ def aggregate_query(sources: Sequence[exp.Select], refinements: Mapping[int, Map
         query = exp.union(query.select(exp.alias_(exp.Null(), "h")), _hashes(record_hash, hashes_listed),
                           distinct=False)
     for name, body in lookups.items():
-        query = query.with_(name, as_=body)
-    return query.with_("classified", as_=classified)
+        query = query.with_(name, as_=body, copy=False)
+    return query.with_("classified", as_=classified, copy=False)
 
 
 def _hashes(record_hash: str, listed: bool) -> exp.Select:
@@ -421,8 +421,8 @@ def records_view(sources: Sequence[exp.Select], refinements: Mapping[int, Mappin
     }
     query = _sql(RECORDS_VIEW)
     for name, body in {**lookups, **{n: exp.select("*").from_(v) for n, v in tables.items()}}.items():
-        query = query.with_(name, as_=body)
-    return query.with_("classified", as_=classified)
+        query = query.with_(name, as_=body, copy=False)
+    return query.with_("classified", as_=classified, copy=False)
 
 
 def _values(rows, alias: str, columns: list[str]) -> exp.Expression:
