@@ -159,14 +159,15 @@ def _text_headers_in_row_one(path: Path, name: str) -> Optional[int]:
             with archive.open(part) as xml:
                 for _, element in ElementTree.iterparse(xml):
                     if element.tag == f"{MAIN}row":
-                        cells = [c for c in element.iter(f"{MAIN}c") if c.find(f"{MAIN}v") is not None
-                                 or c.find(f"{MAIN}is") is not None]
                         places = _columns(element)
-                        if (element.get("r") != "1" or not cells or not all(map(_holds_text, cells))
-                                or places is None):
+                        if element.get("r") != "1" or places is None:
                             return None
-                        filled = [place for place, cell in places if cell in cells]
-                        return len(filled) if filled == list(range(filled[0], filled[0] + len(filled))) else None
+                        filled = [(place, c) for place, c in places
+                                  if c.find(f"{MAIN}v") is not None or c.find(f"{MAIN}is") is not None]
+                        if not filled or not all(_holds_text(cell) for _, cell in filled):
+                            return None
+                        columns = [place for place, _ in filled]
+                        return len(columns) if columns == list(range(columns[0], columns[0] + len(columns))) else None
     except (KeyError, StopIteration, OSError, zipfile.BadZipFile, ElementTree.ParseError):
         return None
     return None
