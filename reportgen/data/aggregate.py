@@ -7,6 +7,8 @@ share or change is never off by a float's last bit at a rounding boundary.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Optional
@@ -70,17 +72,21 @@ class Grouped:
 def listed_repeats(lists: pa.ChunkedArray) -> tuple[tuple[int, int], ...]:
     """Each hash that more than one record has, and how many have it, from the scan's
     lists of every record's hash (``queries.HASH_LISTS``; NULL in the other rows): each
-    list sorted on its own, equal neighbours counted."""
-    found: list[tuple[int, int]] = []
-    for chunk in lists.chunks:
-        values, offsets = chunk.values.to_numpy(), chunk.offsets.to_numpy()
-        for row in np.flatnonzero(chunk.is_valid().to_numpy(zero_copy_only=False)):
-            ordered = np.sort(values[offsets[row]:offsets[row + 1]])
-            same = ordered[1:] == ordered[:-1]
-            if same.any():
-                repeated, extra = np.unique(ordered[1:][same], return_counts=True)
-                found += zip(repeated.tolist(), (extra + 1).tolist())
-    return tuple(found)
+    list sorted on its own, equal neighbours counted. The lists are sorted on every core
+    (numpy lets go of Python's lock as it sorts): the engine has finished with them."""
+    hashes = [chunk.values.to_numpy()[chunk.offsets[row].as_py():chunk.offsets[row + 1].as_py()]
+              for chunk in lists.chunks for row in np.flatnonzero(chunk.is_valid().to_numpy(zero_copy_only=False))]
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        return tuple(pair for found in pool.map(_repeats_in, hashes) for pair in found)
+
+
+def _repeats_in(hashes: np.ndarray) -> list[tuple[int, int]]:
+    ordered = np.sort(hashes)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return []
+    repeated, extra = np.unique(ordered[1:][same], return_counts=True)
+    return list(zip(repeated.tolist(), (extra + 1).tolist()))
 
 
 CODE_SAMPLE = 100_000
