@@ -21,7 +21,10 @@ way's process imports only what that way needs: this script imports the standard
 at the top and everything else where it is used. The
 pandas and Polars ways only read the file and group it twice (by chapter and by country);
 reportgen's data stages also validate every value, classify technology, find repeated
-records and sum exactly. Generated files go to ``benchmarks/data/`` (git-ignored).
+records and sum exactly; on each file of ``--rows`` records, the scan's queries are also timed
+alone (``scan.py``: the scan, the scan without the repeated-record search, and the floor, the
+read and two group-bys in DuckDB), to show where the data stages' time goes. Generated files go
+to ``benchmarks/data/`` (git-ignored).
 reportgen's modules are byte-compiled before the runs, as pip compiles an installed
 package's: where ``PYTHONDONTWRITEBYTECODE`` is set (as in some sandboxes), every run would
 otherwise compile them again, in each of its processes, while the libraries the other ways
@@ -234,11 +237,16 @@ def rounds(ways: list[tuple], runs: int) -> list[dict]:
     return [sorted(measured, key=lambda r: r["seconds"])[len(measured) // 2] for measured in results]
 
 
-def run_way(way: str, path: Path, period: str, out: Path) -> None:
+def run_way(way: str, path: Path, period: str, out: Path, runs: int) -> None:
     """One way, its figures printed; reportgen's process then ends as the ``reportgen``
-    command does (``exit_now``: no interpreter teardown), the others as scripts do."""
+    command does (``exit_now``: no interpreter teardown), the others as scripts do. The
+    ``scan`` way times the scan's queries alone (``scan.py``), each ``runs`` times."""
     extra = {}
-    if way == "pandas":
+    if way == "scan":
+        from scan import medians
+
+        extra = {"medians": medians(path, runs)}
+    elif way == "pandas":
         way_pandas(path)
     elif way == "polars":
         way_polars(path)
@@ -318,7 +326,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.way:
-        run_way(args.way[0], Path(args.way[1]), args.period, args.out)
+        run_way(args.way[0], Path(args.way[1]), args.period, args.out, args.runs)
         return
     import reportgen
     from reportgen.serve import POLL_SECONDS
@@ -338,7 +346,7 @@ def main() -> None:
     if args.large:
         runs.append((SHAPES[0], args.large))
     spark = "spark" in args.engines
-    engines = []
+    engines, split = [], []
     for shape, rows in runs:
         path = generate(shape, rows)
         with_spark = spark and rows == args.rows
@@ -349,6 +357,21 @@ def main() -> None:
             engines.append(engine_line(shape, ours, on_spark[0]))
         label = shape.name if rows == args.rows else f"{shape.name}, {rows // 1_000_000} M rows"
         lines.append(shape_line(label, shape, ours, pandas, polars))
+        if rows == args.rows:
+            split.append(split_line(shape, measure("scan", path, "--runs", str(args.runs)), ours, polars))
+    if split:
+        table = ["", "### Where the data stages' time goes", "",
+                 f"`benchmarks/scan.py` on each file above, in a process of its own right after that file's ways, "
+                 f"its three queries taking turns (median of {args.runs} each, every result taken apart as the build "
+                 f"does): the floor is the pandas and Polars ways' work done by DuckDB (the read and two group-bys, "
+                 f"values as DOUBLE, nothing checked); then reportgen's scan without the search for repeated records, "
+                 f"and the whole scan, which validates, classifies and sums exactly. The data stages add opening the "
+                 f"file, choosing the scan and validating the distinct values, in a build whose other processes "
+                 f"import and start meanwhile.", "",
+                 "| shape | floor | scan without the repeated-record search | scan | reportgen data stages | "
+                 "Polars way |", "|---|---:|---:|---:|---:|---:|", *split]
+        print("\n".join(table), flush=True)
+        lines += table
     if args.xlsx_rows:
         records = f"{args.xlsx_rows:,}".replace(",", ".")
         table = ["", f"### The same bulletin from an XLSX sheet of {records} records", "", *SHAPES_HEAD]
@@ -399,6 +422,13 @@ def shape_line(label: str, shape: Shape, ours: dict, pandas: dict, polars: dict)
             f"×{pandas['seconds'] / ours['data_seconds']:.1f} | ×{polars['seconds'] / ours['data_seconds']:.1f} |")
     print(line, flush=True)
     return line
+
+
+def split_line(shape: Shape, scan: dict, ours: dict, polars: dict) -> str:
+    """A row of the table of where the data stages' time goes."""
+    whole, unsearched, floor = scan["medians"]
+    return (f"| {shape.name} | {floor:.1f} s | {unsearched:.1f} s | {whole:.1f} s | {ours['data_seconds']:.1f} s | "
+            f"{polars['seconds']:.1f} s |")
 
 
 def engine_line(shape: Shape, duckdb: dict, spark: dict) -> str:

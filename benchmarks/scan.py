@@ -49,6 +49,24 @@ def floor_query(sources: list[Source]) -> exp.Query:
         .group_by(exp.GroupingSets(expressions=[exp.Tuple(expressions=[exp.column(c) for c in s]) for s in sets]))
 
 
+def compared(engine: DuckDBEngine, sources: list[Source]) -> dict[str, exp.Query]:
+    """The scan, the scan without the repeated-record search, and the floor."""
+    return {"scan": scan_query(engine, sources),
+            "scan without the repeated-record search": scan_query(engine, sources, record_hash=False),
+            "floor: read and two group-bys in DOUBLE": floor_query(sources)}
+
+
+def medians(path: Path, runs: int) -> list[float]:
+    """The median seconds of each query ``compared`` gives, on one file, in this process.
+    pandas is imported first, as a build imports it while it scans: taking the first result
+    apart would import it (Arrow does, to look for pandas objects)."""
+    import pandas  # noqa: F401
+
+    config = load_config(None, {"data": [str(path)], "period": "2024-06", "profiles": False})
+    with open_inputs(config) as (engine, sources, _):
+        return [median(seconds) for seconds in timed(engine, compared(engine, sources), runs).values()]
+
+
 def timed(engine: DuckDBEngine, queries: dict[str, exp.Query], runs: int) -> dict[str, list[float]]:
     sql = {label: compile_sql(query, engine.dialect) for label, query in queries.items()}
     times: dict[str, list[float]] = {label: [] for label in sql}
@@ -99,9 +117,7 @@ def main() -> None:
             sys.exit("scan.py profiles DuckDB's scan of files")
         each = "each distinct code once" if by_code(engine, sources) else "every record"
         print(f"{', '.join(p.name for p in args.data)}: the scan classifies {each}")
-        queries = {"scan": scan_query(engine, sources),
-                   "scan without the repeated-record search": scan_query(engine, sources, record_hash=False),
-                   "floor: read and two group-bys in DOUBLE": floor_query(sources)}
+        queries = compared(engine, sources)
         for label, seconds in timed(engine, queries, args.runs).items():
             print(f"{label}: {median(seconds):.2f} s (median of {args.runs}: "
                   f"{', '.join(f'{s:.2f}' for s in seconds)})")

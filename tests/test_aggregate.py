@@ -6,10 +6,11 @@ every record (a CSV file) or each distinct code once (a Parquet file)."""
 from __future__ import annotations
 
 import csv
+import json
 import os
-from collections import Counter
 import subprocess
 import sys
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -340,3 +341,17 @@ def test_the_scan_profile_runs_the_query_the_build_scans_with(tmp_path):
     assert [line.split(":")[0] for line in lines[1:5]] == [
         "scan", "scan without the repeated-record search", "floor", "profile of one scan"]
     assert any(line.strip().startswith("HASH_GROUP_BY") for line in lines[5:])
+
+
+def test_the_benchmark_times_the_scan_beside_its_floor(tmp_path):
+    """``benchmarks/run.py``'s ``scan`` way, in a process of its own: the medians of the
+    scan, the scan without the repeated-record search and the floor, in that order, each a
+    time a run took."""
+    data = tmp_path / "veri.csv"
+    write(data, [HEADER, *ROWS])
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+    result = subprocess.run([sys.executable, str(script), "--way", "scan", str(data), "--runs", "3",
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    whole, unsearched, floor = json.loads(result.stdout.splitlines()[-1])["medians"]
+    assert 0 < floor < 5 and 0 < unsearched < 5 and 0 < whole < 5
