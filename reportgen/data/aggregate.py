@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import numpy as np
 import pyarrow as pa
@@ -74,10 +74,16 @@ def listed_repeats(lists: pa.ChunkedArray) -> tuple[tuple[int, int], ...]:
     lists of every record's hash (``queries.HASH_LISTS``; NULL in the other rows): each
     list sorted on its own, equal neighbours counted. The lists are sorted on every core
     (numpy lets go of Python's lock as it sorts): the engine has finished with them."""
-    hashes = [chunk.values.to_numpy()[chunk.offsets[row].as_py():chunk.offsets[row + 1].as_py()]
-              for chunk in lists.chunks for row in np.flatnonzero(chunk.is_valid().to_numpy(zero_copy_only=False))]
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return tuple(pair for found in pool.map(_repeats_in, hashes) for pair in found)
+        return tuple(pair for found in pool.map(_repeats_in, _each_list(lists)) for pair in found)
+
+
+def _each_list(lists: pa.ChunkedArray) -> Iterator[np.ndarray]:
+    """The hashes of each list that is not NULL, as views of its chunk's values."""
+    for chunk in lists.chunks:
+        values, offsets = chunk.values.to_numpy(), chunk.offsets.to_numpy()
+        for row in np.flatnonzero(chunk.is_valid().to_numpy(zero_copy_only=False)):
+            yield values[offsets[row]:offsets[row + 1]]
 
 
 def _repeats_in(hashes: np.ndarray) -> list[tuple[int, int]]:
